@@ -1,0 +1,245 @@
+"""Tensor: a NumPy array that records the primitives applied to it, and the backward pass."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from backprop.ops import PRIMITIVES
+
+
+def _as_float_array(data) -> np.ndarray:
+    """Float arrays keep their dtype (float32 stays float32); ints, bools, lists become float64."""
+    array = np.asarray(data)
+    if array.dtype.kind == "f":
+        return array
+    if array.dtype.kind in "biu":
+        return array.astype(np.float64)
+    raise TypeError(f"cannot make a Tensor from {type(data).__name__} (dtype {array.dtype})")
+
+
+def _binary(f: Callable[[Tensor, Tensor], Tensor]) -> tuple[Callable, Callable]:
+    """The pair of dunders (x op y, y op x); an unsupported operand gets Python's TypeError."""
+
+    def method(self: Tensor, other, reflected: bool = False) -> Tensor:
+        other = self._lift(other)
+        if other is None:
+            return NotImplemented
+        return f(other, self) if reflected else f(self, other)
+
+    return method, lambda self, other: method(self, other, reflected=True)
+
+
+class Tensor:
+    """An array in the computation graph: `.data` is the ndarray itself, `.grad` its adjoint.
+
+    `.grad` of a leaf (or of a tensor that called `retain_grad`) ACCUMULATES across backward
+    calls, in place, as in PyTorch: reset it with `t.grad = None`. A float ndarray passed in is
+    shared, not copied, so `p.data -= lr * p.grad` updates the caller's array too.
+    """
+
+    __slots__ = ("_params", "_retains_grad", "data", "grad", "op", "parents", "requires_grad")
+    __array_ufunc__ = None  # NumPy defers to our reflected operators: array * tensor is a Tensor
+
+    def __init__(self, data, requires_grad: bool = False) -> None:
+        self.data: np.ndarray = _as_float_array(data)
+        self.grad: np.ndarray | None = None
+        self.requires_grad = requires_grad
+        self.op: str | None = None  # the primitive that made this tensor; None for leaves
+        self.parents: tuple[Tensor, ...] = ()  # its inputs, in order: a + a has (a, a)
+        self._params: dict = {}
+        self._retains_grad = False
+
+    shape = property(lambda self: self.data.shape)
+    dtype = property(lambda self: self.data.dtype)
+    ndim = property(lambda self: self.data.ndim)
+    size = property(lambda self: self.data.size)
+    T = property(lambda self: self.transpose())
+
+    def _lift(self, other) -> Tensor | None:
+        """Other operand as a constant Tensor; Python numbers take our dtype, like NumPy's."""
+        if isinstance(other, Tensor):
+            return other
+        if isinstance(other, int | float):
+            return Tensor(np.asarray(other, self.dtype))
+        if isinstance(other, np.ndarray | np.generic | list):
+            return Tensor(other)
+        return None
+
+    __add__, __radd__ = _binary(lambda x, y: apply("add", x, y))
+    __mul__, __rmul__ = _binary(lambda x, y: apply("mul", x, y))
+    __pow__, __rpow__ = _binary(lambda x, y: apply("pow", x, y))
+    __matmul__, __rmatmul__ = _binary(lambda x, y: apply("matmul", x, y))
+    __sub__, __rsub__ = _binary(lambda x, y: x + -y)
+    __truediv__, __rtruediv__ = _binary(lambda x, y: x * y**-1)
+
+    def __neg__(self) -> Tensor:
+        return apply("neg", self)
+
+    def __getitem__(self, index) -> Tensor:
+        return apply("getitem", self, index=index)
+
+    def log(self) -> Tensor:
+        return apply("log", self)
+
+    def exp(self) -> Tensor:
+        return apply("exp", self)
+
+    def tanh(self) -> Tensor:
+        return apply("tanh", self)
+
+    def relu(self) -> Tensor:
+        return apply("relu", self)
+
+    def sigmoid(self) -> Tensor:
+        """σ(x) = (1 + tanh(x/2)) / 2: the same function as 1 / (1 + e^-x), without overflow."""
+        return (self * 0.5).tanh() * 0.5 + 0.5
+
+    def sum(self, axis=None, keepdims: bool = False) -> Tensor:
+        return apply("sum", self, axis=_axis(axis), keepdims=keepdims)
+
+    def mean(self, axis=None, keepdims: bool = False) -> Tensor:
+        total = self.sum(axis, keepdims)
+        return total / (self.size // total.size)
+
+    def max(self, axis=None, keepdims: bool = False) -> Tensor:
+        """Largest entries; the gradient goes to the maxima, ties sharing it evenly (torch.amax)."""
+        return apply("max", self, axis=_axis(axis), keepdims=keepdims)
+
+    def reshape(self, *shape) -> Tensor:
+        """reshape(2, 3) or reshape((2, 3)), as in NumPy."""
+        return apply("reshape", self, shape=_varargs(shape))
+
+    def transpose(self, *axes) -> Tensor:
+        """Permute axes (reverse them if none are given), as in NumPy."""
+        axes = _varargs(axes) or tuple(reversed(range(self.ndim)))
+        return apply("transpose", self, axes=tuple(a % self.ndim for a in axes))
+
+    def retain_grad(self) -> None:
+        """Keep this intermediate's adjoint in `.grad` after backward (leaves always do)."""
+        self._retains_grad = True
+
+    def item(self) -> float:
+        return self.data.item()
+
+    def numpy(self) -> np.ndarray:
+        """The ndarray itself (shared, like torch's .numpy())."""
+        return self.data
+
+    def __repr__(self) -> str:
+        notes = [f"dtype={self.dtype}"] if self.dtype != np.float64 else []
+        if self.op is not None:
+            notes.append(f"op={self.op!r}")
+        elif self.requires_grad:
+            notes.append("requires_grad=True")
+        body = np.array2string(self.data, separator=", ", prefix="Tensor(", floatmode="unique")
+        return f"Tensor({', '.join([body, *notes])})"
+
+    def backward(self, grad=None) -> None:
+        """Add d(self)/d(leaf)ᵀ·grad into each leaf's .grad; `grad` defaults to 1 for a scalar."""
+        if not self.requires_grad:
+            raise RuntimeError(
+                "backward() on a tensor that does not require grad: "
+                "make its inputs with requires_grad=True"
+            )
+        # NB: the graph is kept afterwards (PyTorch frees it unless retain_graph=True), so a second
+        #     backward() simply accumulates again.
+        grads = {self: self._seed(grad)}
+        owned = {self} if grad is None else set()  # nodes whose buffer this pass allocated
+        for node in reversed(topological_order(self)):
+            g = grads.pop(node, None)  # popped: each buffer is released once it has been used
+            if g is None:
+                continue
+            if node.op is None or node._retains_grad:
+                node._add_to_grad(g, node in owned)
+            if node.op is not None:
+                _propagate(node, g, grads, owned)
+
+    def _seed(self, grad) -> np.ndarray:
+        """The cotangent backward starts from: given, or 1 for a single-element tensor."""
+        if grad is None:
+            if self.size != 1:
+                raise ValueError(
+                    f"backward() without a gradient needs a scalar, got shape {self.shape}: "
+                    "pass grad= with that shape"
+                )
+            return np.ones_like(self.data)
+        seed = np.asarray(grad, self.dtype)
+        if seed.shape != self.shape:
+            raise ValueError(f"gradient has shape {seed.shape} but the tensor has {self.shape}")
+        return seed
+
+    def _add_to_grad(self, g: np.ndarray, owned: bool) -> None:
+        """Accumulate g into .grad; .grad is always an array of its own, so += is safe."""
+        if self.grad is None:
+            self.grad = np.asarray(g, self.dtype) if owned else np.array(g, self.dtype)
+        else:
+            self.grad += g
+
+
+def _axis(axis):
+    """NumPy accepts axis lists; keep them as tuples."""
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+def _varargs(args: tuple) -> tuple:
+    """f(2, 3) and f((2, 3)) mean the same, as in NumPy's reshape and transpose."""
+    return tuple(args[0]) if len(args) == 1 and isinstance(args[0], tuple | list) else args
+
+
+def apply(op: str, *inputs: Tensor, **params) -> Tensor:
+    """Run primitive `op` forward and record it: the one place graph nodes are made."""
+    arrays = [t.data for t in inputs]
+    try:
+        data = PRIMITIVES[op].forward(*arrays, **params)
+    except ValueError as error:
+        shapes = " and ".join(str(a.shape) for a in arrays)
+        raise ValueError(f"{op}: cannot apply to shapes {shapes}: {error}") from error
+    out = Tensor(data, requires_grad=any(t.requires_grad for t in inputs))
+    out.op, out.parents, out._params = op, inputs, params
+    return out
+
+
+def as_tensor(x) -> Tensor:
+    """x itself if it is a Tensor, else a constant Tensor of it."""
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def topological_order(root: Tensor) -> list[Tensor]:
+    """Every tensor root depends on, each after all its parents (root last); iterative DFS."""
+    order, visited = [], set()
+    stack = [(root, False)]
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))
+            stack.extend((p, False) for p in node.parents if p not in visited)
+    return order
+
+
+def _propagate(node: Tensor, g: np.ndarray, grads: dict, owned: set) -> None:
+    """Send g through the VJP rule of each parent that needs a gradient."""
+    # NB: no higher-order gradients: the rules run on plain ndarrays, so backward is not recorded.
+    inputs = [p.data for p in node.parents]
+    for parent, rule in zip(node.parents, PRIMITIVES[node.op].vjps):
+        if parent.requires_grad:
+            g_parent = rule(g, node.data, *inputs, **node._params)
+            fresh = g_parent.flags.writeable and not np.may_share_memory(g_parent, g)
+            _accumulate(grads, owned, parent, g_parent, fresh)
+
+
+def _accumulate(grads: dict, owned: set, node: Tensor, g: np.ndarray, fresh: bool) -> None:
+    """Add g into node's running total, in place only into a buffer nobody else can see."""
+    if node not in grads:
+        grads[node] = g
+        if fresh:
+            owned.add(node)
+    elif node in owned:
+        grads[node] += g
+    else:
+        grads[node] = grads[node] + g
+        owned.add(node)

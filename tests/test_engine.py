@@ -1,0 +1,214 @@
+"""The engine: the sheet's function, graph bookkeeping, accumulation, dtypes and error messages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from gradcheck import assert_matches_torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backprop.engine import Tensor, topological_order
+
+# Exercise 1 at x = 3, c = 5 (FACTS.md; PyTorch float64 agrees to the last digit)
+F_VALUE, DF_DX, DF_DC, DF_DU = 42.11137142490805, 48.75689335076091, -10.0, 16.38430607928307
+
+
+def sheet(x, c):
+    """f(x, c) = (x²/ln x + c)(x²/ln x − c), written once for Tensor, Dual and torch.Tensor."""
+    u = x**2 / x.log()
+    return (u + c) * (u - c)
+
+
+def test_sheet_function_value_and_gradients():
+    x, c = Tensor(3.0, requires_grad=True), Tensor(5.0, requires_grad=True)
+    f = sheet(x, c)
+    f.backward()
+    assert f.item() == pytest.approx(F_VALUE, rel=1e-15)
+    assert x.grad == pytest.approx(DF_DX, rel=1e-15)
+    assert c.grad == -10.0
+
+
+def test_sheet_function_adjoint_of_u_is_2u():
+    x, c = Tensor(3.0, requires_grad=True), Tensor(5.0, requires_grad=True)
+    u = x**2 / x.log()
+    u.retain_grad()
+    ((u + c) * (u - c)).backward()
+    assert u.grad == pytest.approx(DF_DU, rel=1e-15)
+
+
+def test_sheet_function_closed_form_and_torch():
+    x = 3.0
+    assert DF_DX == pytest.approx(2 * x**3 * (2 * np.log(x) - 1) / np.log(x) ** 3, rel=1e-14)
+    assert_matches_torch(sheet, sheet, np.array(3.0), np.array(5.0), rtol=1e-15)
+
+
+def test_reuse_counts_every_use():
+    a = Tensor(1.5, requires_grad=True)
+    b = a + a
+    b.backward()
+    assert b.parents == (a, a) and a.grad == 2.0
+    x = Tensor([1.0, -2.0, 3.0], requires_grad=True)
+    (x * x).sum().backward()
+    np.testing.assert_array_equal(x.grad, [2.0, -4.0, 6.0])
+
+
+def test_leaf_gradients_accumulate_across_backward_calls():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    y.backward()
+    np.testing.assert_array_equal(x.grad, 2 * 2 * x.data)
+    x.grad = None
+    (x * 3.0).sum().backward()
+    np.testing.assert_array_equal(x.grad, [3.0, 3.0])
+
+
+def test_gradients_are_arrays_of_their_own():
+    a, b = Tensor(np.ones(3), requires_grad=True), Tensor(np.ones(3), requires_grad=True)
+    (a + b).backward(np.array([1.0, 2.0, 3.0]))
+    a.grad *= 10  # an in-place update of one gradient leaves the other alone
+    np.testing.assert_array_equal(b.grad, [1.0, 2.0, 3.0])
+    x = Tensor(np.ones((2, 2)), requires_grad=True)
+    x.sum().backward()
+    assert x.grad.flags.writeable and x.grad.strides != (0, 0)
+
+
+def test_a_100000_deep_chain_backprops_without_recursion():
+    x = Tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = -y
+    y.backward()
+    assert x.grad == 1.0 and len(topological_order(y)) == 100_001
+
+
+def test_topological_order_puts_parents_first_and_root_last():
+    x, c = Tensor(3.0, requires_grad=True), Tensor(5.0, requires_grad=True)
+    f = sheet(x, c)
+    order = topological_order(f)
+    position = {node: i for i, node in enumerate(order)}
+    assert order[-1] is f and len(position) == len(order)
+    assert all(position[p] < position[node] for node in order for p in node.parents)
+    assert {node.op for node in order} == {None, "pow", "log", "mul", "add", "neg"}
+
+
+def test_leaves_and_results():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = x.exp()
+    assert (x.op, x.parents) == (None, ()) and (y.op, y.parents) == ("exp", (x,))
+    y.sum().backward()
+    assert y.grad is None  # an intermediate keeps no gradient unless it asked to
+
+
+def test_data_is_the_array_itself():
+    w = np.array([1.0, 2.0])
+    p = Tensor(w, requires_grad=True)
+    (p * p).sum().backward()
+    p.data -= 0.1 * p.grad
+    np.testing.assert_allclose(w, [0.8, 1.6])
+    assert p.numpy() is w
+
+
+def test_numbers_on_either_side_and_arrays_on_either_side():
+    t = Tensor([1.0, 2.0])
+    a = np.array([3.0, 4.0])
+    for result, expected in [
+        (2 - t, [1.0, 0.0]),
+        (2 / t, [2.0, 1.0]),
+        (2**t, [2.0, 4.0]),
+        (a * t, [3.0, 8.0]),
+        (t - a, [-2.0, -2.0]),
+        (a @ t, 11.0),
+        (np.float64(2.0) * t, [2.0, 4.0]),
+        ([1.0, 1.0] + t, [2.0, 3.0]),
+    ]:
+        assert isinstance(result, Tensor)
+        np.testing.assert_array_equal(result.data, expected)
+
+
+def test_dtypes_default_to_float64_and_float32_is_preserved():
+    assert Tensor(3).dtype == Tensor([1, 2]).dtype == Tensor(True).dtype == np.float64
+    x = Tensor(np.ones((2, 3), np.float32), requires_grad=True)
+    w = Tensor(np.ones((3, 2), np.float32), requires_grad=True)
+    y = ((x @ w) * 2.0 + 1).tanh().sigmoid().mean() / 3
+    y.backward()
+    assert y.dtype == x.grad.dtype == w.grad.dtype == np.float32
+
+
+def test_repr_shows_value_and_provenance():
+    x = Tensor(3.0, requires_grad=True)
+    assert repr(x) == "Tensor(3., requires_grad=True)"
+    assert repr(sheet(x, 5.0)) == "Tensor(42.11137142490805, op='mul')"
+    assert "dtype=float32" in repr(Tensor(np.zeros(2, np.float32)))
+
+
+def test_backward_of_a_non_scalar_needs_a_seed_and_says_the_shape():
+    y = Tensor(np.ones((2, 3)), requires_grad=True) * 2.0
+    with pytest.raises(ValueError, match=r"needs a scalar, got shape \(2, 3\)"):
+        y.backward()
+    with pytest.raises(ValueError, match=r"shape \(3,\) but the tensor has \(2, 3\)"):
+        y.backward(np.ones(3))
+
+
+def test_error_messages_name_the_problem():
+    a, b = Tensor(np.ones((2, 3))), Tensor(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"matmul: .*\(2, 3\) and \(2, 3\)"):
+        a @ b
+    with pytest.raises(TypeError, match="'Tensor' and 'str'"):
+        a + "1"
+    with pytest.raises(TypeError, match="from str"):
+        Tensor("1")
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        a.sum().backward()
+
+
+UNARY = [
+    lambda a: a.tanh(),
+    lambda a: a.tanh().exp(),
+    lambda a: (a * a + 1).log(),
+    lambda a: a.sigmoid(),
+    lambda a: -a,
+    lambda a: a**2,
+    lambda a: a.sum(0, True),
+]
+BINARY = [
+    lambda a, b: a + b,
+    lambda a, b: a - b,
+    lambda a, b: a * b,
+    lambda a, b: a / (b * b + 1),
+]
+STEPS = st.lists(
+    st.tuples(st.integers(0, len(UNARY) + len(BINARY) - 1), st.integers(0, 99), st.integers(0, 99)),
+    min_size=1,
+    max_size=8,
+)
+
+
+def expression(steps):
+    """A random expression of x (3, 4), y (4,), z (3, 1) that runs on Tensors and torch tensors."""
+
+    def f(*leaves):
+        values = list(leaves)
+        for op, i, j in steps:
+            a, b = values[i % len(values)], values[j % len(values)]
+            values.append(UNARY[op](a) if op < len(UNARY) else BINARY[op - len(UNARY)](a, b))
+        return (values[-1] * values[0]).sum()
+
+    return f
+
+
+@settings(max_examples=40, deadline=None)
+@given(steps=STEPS, seed=st.integers(0, 2**16))
+def test_random_expressions_agree_with_torch(steps, seed):
+    rng = np.random.default_rng(seed)
+    leaves = [rng.uniform(-2, 2, shape) for shape in [(3, 4), (4,), (3, 1)]]
+    assert_matches_torch(expression(steps), expression(steps), *leaves, rtol=1e-8)
+
+
+def test_importing_the_engine_does_not_import_torch():
+    code = "import sys, backprop, backprop.nn; assert 'torch' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
