@@ -1,0 +1,124 @@
+"""Merge the chapters' results into `results.json` and write the pages generated from it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from report import CHAPTERS
+from report.results import GENERATED, ROOT, format_value
+
+SOURCES = ("src/backprop", "report")
+
+
+def fingerprint() -> str:
+    """SHA-256 of the code that produces the results; a mismatch means the report is stale."""
+    digest = hashlib.sha256()
+    for folder in SOURCES:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            digest.update(path.relative_to(ROOT).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def load_results(path: Path = GENERATED / "results.json") -> dict:
+    """The merged registry, as written by the last `python -m report`."""
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: run `make report` (python -m report)")
+    return json.loads(path.read_text())
+
+
+def write_pages() -> dict:
+    """Write results.json, the home page's results table and the errata page; return results."""
+    results: dict = {}
+    for chapter in CHAPTERS:
+        results.update(json.loads((GENERATED / chapter / "results.json").read_text()))
+    payload = {"fingerprint": fingerprint(), "results": results}
+    (GENERATED / "results.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False))
+    (GENERATED / "results_table.md").write_text(results_table(results))
+    (GENERATED / "errata.md").write_text(errata(results))
+    pages = {r["page"] for r in results.values()}
+    for page in pages:
+        rows = {k: r for k, r in results.items() if r["page"] == page}
+        path = GENERATED / "results" / page
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(checks_table(rows))
+    return results
+
+
+def anchor(key: str) -> str:
+    """The HTML id of a result's row on its page: `autodiff.df_dx` → `autodiff-df_dx`."""
+    return key.replace(".", "-")
+
+
+def link(result: dict, text: str | None = None) -> str:
+    """A Markdown link from a generated page to the result's row on its chapter page."""
+    return f"[{text or result['title']}]({result['page']}#{anchor(result['key'])})"
+
+
+def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """A Markdown table; a `|` inside a cell (as in |g|) is escaped so it stays in its cell."""
+    lines = [header, ("---",) * len(header), *rows]
+    return "".join(
+        "| " + " | ".join(c.replace("|", "\\|") for c in line) + " |\n" for line in lines
+    )
+
+
+def results_table(results: dict) -> str:
+    """Home page table: the sheet's value, ours, and the checks that agreed."""
+    rows = []
+    for r in results.values():
+        sheet = r["sheet"]
+        said = "—" if sheet is None else f"{sheet['text']}{'' if sheet['agrees'] else ' ✗'}"
+        agreeing = [c["method"] for c in r["checks"] if c["agrees"]]
+        checks = f"{len(agreeing)}/{len(r['checks'])}: " + "; ".join(agreeing)
+        rows.append((link(r), said, f"**{format_value(r['value'], r['fmt'])}**", checks))
+    return table(("Result", "Sheet says", "We compute", "Independent checks"), rows)
+
+
+def tolerance(check: dict) -> str:
+    """How close a check must come, in words a reader can verify."""
+    parts = []
+    if check["rtol"]:
+        parts.append(f"rel {check['rtol']:g}")
+    if check["atol"]:
+        parts.append(f"abs {check['atol']:g}")
+    return " or ".join(parts) or "exact"
+
+
+def checks_table(results: dict) -> str:
+    """A page's own results, each anchored, with every check's value and tolerance; the
+    reasons for the tolerances follow the table as numbered notes."""
+    reasons: dict[str, int] = {}
+    rows = []
+    for r in results.values():
+        title = f'<span id="{anchor(r["key"])}"></span>{r["title"]}'
+        value = f"**{format_value(r['value'], r['fmt'])}**"
+        for c in r["checks"]:
+            mark = "" if c["agrees"] else " ✗ disagrees"
+            note = reasons.setdefault(c["why"], len(reasons) + 1)
+            rows.append(
+                (title, value, c["method"], f"{c['value']!r}{mark}", f"{tolerance(c)} ({note})")
+            )
+            title = value = ""
+    notes = "**Why these tolerances**\n\n" + "".join(f"{n}. {why}\n" for why, n in reasons.items())
+    return table(("Result", "Value", "Checked by", "Its value", "Tolerance"), rows) + "\n" + notes
+
+
+def errata(results: dict) -> str:
+    """One entry for every result where the sheet's claim differs from ours."""
+    entries = [r for r in results.values() if r["sheet"] and not r["sheet"]["agrees"]]
+    if not entries:
+        return "The sheet agrees with every result we compute.\n"
+    blocks = []
+    for r in entries:
+        values = [
+            (f"The sheet ({r['sheet']['where']})", r["sheet"]["text"]),
+            ("We compute", f"**{format_value(r['value'], r['fmt'])}**"),
+        ]
+        blocks.append(
+            f"### {r['title']}\n\n{table(('', 'Value'), values)}\n"
+            f"{r['erratum']} {link(r, 'Where it is computed')}.\n"
+        )
+    return "\n".join(blocks)

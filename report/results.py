@@ -1,0 +1,146 @@
+"""The results registry: every number the site shows, with the independent checks that agreed.
+
+A chapter records each result with `Registry.record`; `python -m report` merges the chapters'
+files into `docs/generated/results.json`, from which the home page's table, the errata page and
+the numbers in prose are all generated.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATED = ROOT / "docs" / "generated"
+
+Number = int | float
+
+
+@dataclass(frozen=True)
+class Check:
+    """An independent computation of a result, and how close it must come (rtol, atol)."""
+
+    method: str
+    value: Number
+    rtol: float = 0.0
+    atol: float = 0.0
+    why: str = ""  # why this tolerance, e.g. "O(h²) truncation of central differences"
+
+    def agrees_with(self, value: Number) -> bool:
+        return math.isclose(self.value, value, rel_tol=self.rtol, abs_tol=self.atol)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What the sheet says: a number as printed, agreeing to half a unit in its last digit;
+    or a formula (`text`) with the `value` it gives when we evaluate it."""
+
+    text: str
+    where: str
+    rtol: float | None = None  # set when the sheet's digits carry a known error (e.g. float32)
+    why: str = ""
+    value: float | None = None  # a formula's value, computed by the chapter
+
+    def agrees_with(self, value: Number) -> bool:
+        if self.value is not None:
+            return math.isclose(self.value, value, rel_tol=self.rtol or 1e-12)
+        if self.rtol is not None:
+            return math.isclose(float(self.text), value, rel_tol=self.rtol)
+        half_unit = Decimal(5).scaleb(Decimal(self.text).as_tuple().exponent - 1)
+        return abs(Decimal(repr(value)) - Decimal(self.text)) <= half_unit
+
+
+@dataclass
+class Result:
+    """One recorded number: its value, display format, checks and the sheet's claim if any."""
+
+    key: str
+    title: str
+    value: Number
+    fmt: str
+    page: str
+    checks: list[dict] = field(default_factory=list)
+    sheet: dict | None = None
+    erratum: str = ""
+    passed: bool = True
+
+
+def format_value(value: Number, fmt: str) -> str:
+    """Format with a Python format spec; exponents are written compactly (1.236e8, not e+08)."""
+    text = format(value, fmt)
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    return text
+
+
+class Registry:
+    """The results of one chapter, written to `docs/generated/<chapter>/results.json`."""
+
+    def __init__(self, chapter: str, page: str) -> None:
+        self.chapter = chapter
+        self.page = page
+        self.results: dict[str, Result] = {}
+        self.out = GENERATED / chapter
+        self.out.mkdir(parents=True, exist_ok=True)
+
+    def record(
+        self,
+        key: str,
+        value: Number,
+        *,
+        title: str,
+        fmt: str,
+        checks: list[Check],
+        sheet: Claim | None = None,
+        erratum: str = "",
+        page: str | None = None,
+    ) -> Result:
+        """Record a result; print it beside each check, as the chapter's cell output."""
+        if not checks:
+            raise ValueError(f"{key}: a result needs at least one independent check")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError(f"{key}: value must be an int or float, got {type(value).__name__}")
+        full_key = f"{self.chapter}.{key}"
+        result = Result(full_key, title, value, fmt, page or self.page)
+        for check in checks:
+            result.checks.append({**asdict(check), "agrees": check.agrees_with(value)})
+        result.passed = all(c["agrees"] for c in result.checks)
+        if sheet is not None:
+            agrees = sheet.agrees_with(value)
+            result.sheet = {**asdict(sheet), "agrees": agrees}
+            result.erratum = erratum
+            result.passed &= agrees != bool(erratum)  # a disagreement needs an erratum, and only it
+        elif erratum:
+            raise ValueError(f"{key}: an erratum needs the sheet's claim")
+        self.results[full_key] = result
+        print(describe(result))
+        return result
+
+    def write(self) -> Path:
+        """Write this chapter's results; `python -m report` merges them."""
+        path = self.out / "results.json"
+        payload = {k: asdict(r) for k, r in self.results.items()}
+        path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        return path
+
+    def write_text(self, name: str, text: str) -> Path:
+        """Write a generated table or snippet next to the chapter's results."""
+        path = self.out / name
+        path.write_text(text if text.endswith("\n") else text + "\n")
+        return path
+
+
+def describe(result: Result) -> str:
+    """One line per check: computed value, the check's value, and whether they agree."""
+    lines = [f"{result.key} = {result.value!r}  [{'ok' if result.passed else 'FAILED'}]"]
+    for c in result.checks:
+        mark = "agrees" if c["agrees"] else "DISAGREES"
+        lines.append(f"  {c['method']}: {c['value']!r}  {mark}")
+    if result.sheet:
+        mark = "agrees" if result.sheet["agrees"] else "differs (see errata)"
+        lines.append(f"  sheet ({result.sheet['where']}): {result.sheet['text']}  {mark}")
+    return "\n".join(lines)
