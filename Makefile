@@ -1,0 +1,67 @@
+# The few commands a newcomer needs. `make site` and `make test` set everything up on first use;
+# re-running them with nothing changed reinstalls nothing and re-runs no chapter.
+SHELL := /bin/bash
+# mkdocs is pinned below 2 (pyproject.toml), so Material's banner about MkDocs 2 is only noise
+export NO_MKDOCS_2_WARNING := 1
+.DEFAULT_GOAL := site
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+ASSETS := node_modules/.installed
+RESULTS := docs/generated/results.json
+SOURCES := $(shell find src report -name '*.py' -not -path '*/__pycache__/*')
+
+.PHONY: setup site serve report test bench lock clean distclean
+
+## setup: the virtualenv with pinned dependencies, and the site's front-end assets (KaTeX)
+setup: $(INSTALLED) $(ASSETS)
+
+$(INSTALLED): pyproject.toml requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	@touch $@
+
+$(ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+## report: run every chapter and regenerate docs/generated/ (always)
+report: setup
+	$(PY) -m report
+
+$(RESULTS): $(INSTALLED) $(SOURCES)
+	$(PY) -m report
+
+## site: build the static site into site/ (mkdocs build --strict)
+site: setup $(RESULTS)
+	$(VENV)/bin/mkdocs build --strict
+
+## serve: live preview on http://127.0.0.1:8000/, re-running the report when src/ or report/ change
+serve: setup $(RESULTS)
+	$(VENV)/bin/mkdocs serve
+
+## test: the whole suite: units, numbers, site build, browser (Chromium)
+test: setup $(RESULTS)
+	@$(PY) tests/chromium.py >/dev/null || $(PY) -m playwright install chromium || \
+		echo "make test: no Chromium found; the browser tests will say how to install one"
+	$(PY) -m pytest
+
+## bench: performance measurements (never part of the tests)
+bench: setup
+	$(PY) -m benchmarks
+
+## lock: refresh requirements.lock from the current environment
+lock: $(INSTALLED)
+	$(PY) -m pip freeze --exclude-editable | sed 's/+cpu$$//' > requirements.lock
+
+## clean: remove everything generated (keeps the virtualenv and node_modules: see distclean)
+clean:
+	rm -rf docs/generated site .cache .pytest_cache .hypothesis
+
+## distclean: also remove the virtualenv and node_modules (the next target reinstalls them)
+distclean: clean
+	rm -rf $(VENV) node_modules
