@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_receptive_field import square, stacks
 
-from backprop.architectures import alexnet, vgg16
+from backprop import footprint
+from backprop.architectures import alexnet, vgg11, vgg13, vgg16, vgg19
 from backprop.parameters import parameter_table
 from backprop.receptive_field import (
     receptive_field,
@@ -82,9 +83,29 @@ def test_alexnet_measured():
 
 @settings(max_examples=40, deadline=None)
 @given(stacks)
-def test_recurrence_closed_form_and_torch_agree(layers):
-    measured = measure_receptive_field(layers)
-    assert receptive_field(layers) == receptive_field_closed_form(layers) == measured
+def test_recurrence_closed_form_torch_and_our_engine_agree(layers):
+    computed = receptive_field(layers)
+    assert computed == receptive_field_closed_form(layers) == measure_receptive_field(layers)
+    assert computed == footprint.measure_receptive_field(layers)
+
+
+@settings(max_examples=20, deadline=None)
+@given(stacks)
+def test_torch_and_our_engine_draw_the_same_footprints(layers):
+    """On a 24 × 24 input, the first and the last output unit reach the same pixels in both."""
+    try:
+        _, h, w = parameter_table(layers, (1, 24, 24))[-1].output_shape
+    except ValueError:  # the input is smaller than a window
+        return
+    for unit in (0, 0), (h - 1, w - 1):
+        ours = footprint.gradient_footprint(layers, 24, unit)
+        assert ((ours != 0) == (gradient_footprint(layers, 24, unit) != 0)).all()
+
+
+@pytest.mark.parametrize("network", [vgg11, vgg13, vgg16, vgg19])
+def test_vgg_family_measured_equals_computed(network):
+    features = spatial_part(network())
+    assert measure_receptive_field(features) == receptive_field(features)
 
 
 def test_vgg16_footprint_of_a_pool5_unit_is_its_receptive_field():
