@@ -10,7 +10,8 @@
 import numpy as np
 import torch
 
-from backprop.architectures import vgg16
+from backprop import footprint as ours
+from backprop.architectures import alexnet, vgg11, vgg13, vgg16, vgg19
 from backprop.layers import Conv2d, Linear, MaxPool2d
 from backprop.parameters import parameter_table, parameter_totals, weights_and_biases
 from backprop.receptive_field import (
@@ -18,9 +19,10 @@ from backprop.receptive_field import (
     receptive_field_closed_form,
     receptive_field_table,
     spatial_part,
+    windows,
 )
 from backprop.torch_bridge import gradient_footprint, measure_receptive_field, to_torch
-from report.figures import bar_chart, footprint_image
+from report.figures import bar_chart, footprint_panels
 from report.results import Check, Claim, Registry
 
 results = Registry("cnn", page="receptive-field.md")
@@ -31,15 +33,16 @@ FEATURES = spatial_part(VGG16)  # conv1_1 … pool5: the layers with a receptive
 # %% [markdown]
 # ## (a) Receptive field
 #
-# The recurrence runs from the input; the closed form sums over the layers; the measurement
-# backpropagates the gradient of one output unit in PyTorch and reads off its footprint on the
-# input. The three must agree exactly: these are integers.
+# The recurrence runs from the input; the closed form sums over the layers; the measurements
+# backpropagate the gradient of one output unit, once in PyTorch and once in our own engine, and
+# read off its footprint on the input. All four must agree exactly: these are integers.
 
 # %%
 rf = receptive_field(FEATURES)
 closed = receptive_field_closed_form(FEATURES)
 measured = measure_receptive_field(FEATURES)
-rf, closed, measured
+measured_ours = ours.measure_receptive_field(FEATURES)
+rf, closed, measured, measured_ours
 
 # %%
 EXACT = "integers: any difference is an error"
@@ -57,6 +60,7 @@ for key, field, title in [
         checks=[
             Check("closed form", getattr(closed, field)[0], why=EXACT),
             Check("gradient footprint in PyTorch", getattr(measured, field)[0], why=EXACT),
+            Check("gradient footprint in our engine", getattr(measured_ours, field)[0], why=EXACT),
             Check("the same along the other axis", getattr(rf, field)[1], why=EXACT),
         ],
         sheet=Claim("212", where="3 a), r₀") if key == "rf_size" else None,
@@ -75,6 +79,11 @@ results.record(
     checks=[
         Check("closed form", receptive_field_closed_form(conv5_3).size[0], why=EXACT),
         Check("gradient footprint in PyTorch", measure_receptive_field(conv5_3).size[0], why=EXACT),
+        Check(
+            "gradient footprint in our engine",
+            ours.measure_receptive_field(conv5_3).size[0],
+            why=EXACT,
+        ),
     ],
 )
 
@@ -91,18 +100,83 @@ results.write_text("receptive_field_table.md", "\n".join(table))
 print("\n".join(table))
 
 # %% [markdown]
-# The footprint of one pool5 unit on a 224 × 224 input, as PyTorch's gradient draws it:
+# ## The sheet's table
+#
+# The sheet numbers the feature maps from the input ($l = 0$) to pool5's output ($l = 18$) but
+# fills its table from the output down: $r_l$ is how many positions of feature map $l$ one pool5
+# unit sees, $r_{18} = 1$, $r_l = (r_{l+1} - 1)\, s_{l+1} + k_{l+1}$, with $k$, $s$ of window
+# layer $l + 1$. We run that recurrence over our spec and set it against the values the sheet
+# prints, and against our $r_l$, which runs the other way: the input pixels one unit of feature
+# map $l$ sees.
 
 # %%
-footprint = gradient_footprint(FEATURES, size=224, unit=(3, 3))
-rows, cols = np.nonzero(footprint)
-extent = (rows.max() - rows.min() + 1, cols.max() - cols.min() + 1)
-footprint_image(
-    footprint,
-    results.out / "receptive_field_footprint.svg",
-    title=f"pool5 unit (3, 3) sees {extent[0]} × {extent[1]} pixels",
-)
-extent, (rows.min(), cols.min())
+STACK = windows(FEATURES)  # conv1_1 … pool5: window layer l is STACK[l - 1]
+
+
+def sheet_recurrence(stack) -> list[int]:
+    """The sheet's r_l for l = 0 … L: r_L = 1, r_l = (r_{l+1} − 1) s_{l+1} + k_{l+1}."""
+    r = [1]
+    for layer in reversed(stack):
+        r.append((r[-1] - 1) * layer.stride[0] + layer.kernel_size[0])
+    return r[::-1]
+
+
+# The sheet's table as printed, row l: (its label, its r_l).
+SHEET_TABLE = {
+    18: ("MaxPool (Output)", 1), 17: ("Conv", 2), 16: ("Conv", 4), 15: ("Conv", 6),
+    14: ("MaxPool", 8), 13: ("Conv", 16), 12: ("Conv", 18), 11: ("Conv", 20),
+    10: ("MaxPool", 22), 9: ("Conv", 44), 8: ("Conv", 46), 7: ("Conv", 48),
+    6: ("MaxPool", 50), 5: ("Conv", 100), 4: ("Conv", 102), 3: ("MaxPool", 104),
+    2: ("Conv", 208), 1: ("Conv", 210), 0: ("Input", 212),
+}  # fmt: skip
+backward = sheet_recurrence(STACK)
+forward = [receptive_field(STACK[:l]).size[0] for l in range(len(STACK) + 1)]
+assert backward == [SHEET_TABLE[l][1] for l in range(len(STACK) + 1)]  # the sheet's own numbers
+assert backward == [receptive_field(STACK[l:]).size[0] for l in range(len(STACK) + 1)]
+assert all(SHEET_TABLE[l][0].split()[0] in type(STACK[l - 1]).__name__ for l in range(1, 19))
+table = [
+    (
+        "| $l$ | The sheet's label | Our feature map $l$ | The sheet's $r_l$ | Its rule on our spec "
+        "| Our $r_l$ |"
+    ),
+    "|---:|---|---|---:|---:|---:|",
+]
+for l in reversed(range(len(STACK) + 1)):
+    label, printed = SHEET_TABLE[l]
+    layer = "input" if l == 0 else STACK[l - 1].title
+    table.append(f"| {l} | {label} | {layer} | {printed} | {backward[l]} | {forward[l]} |")
+results.write_text("sheet_rf_table.md", "\n".join(table))
+print("\n".join(table))
+(backward[0], forward[-1])
+
+# %% [markdown]
+# ## The footprint, drawn
+#
+# Two pool5 units on a 224 × 224 input: the corner unit (0, 0), whose region starts P pixels
+# before the image, and unit (3, 3), whose region fits inside it. PyTorch and our engine must
+# reach exactly the same pixels; the dashed square is the region r, S, P predict.
+
+# %%
+panels = []
+for unit in (0, 0), (3, 3):
+    seen = gradient_footprint(FEATURES, size=224, unit=unit)
+    assert ((seen != 0) == (ours.gradient_footprint(FEATURES, 224, unit) != 0)).all()
+    top, left = (j * S - P for j, S, P in zip(unit, rf.stride, rf.padding))  # pixel jS − P
+    last = top + rf.size[0] - 1
+    panels.append((f"unit {unit}: pixels {top} … {last}", seen, (top, left, rf.size[0])))
+footprint_panels(panels, results.out / "receptive_field_footprint.svg")
+
+
+def inside(start: int, r: int, size: int = 224) -> int:
+    """How many of the pixels start … start + r - 1 lie in the image."""
+    return min(start + r, size) - max(start, 0)
+
+
+# pixels the gradient reached, against the area of the region r, S, P predict, clipped to the image
+[
+    (int(np.count_nonzero(seen)), inside(top, r) * inside(left, r))
+    for _, seen, (top, left, r) in panels
+]
 
 # %% [markdown]
 # ## (b) Parameters
@@ -115,14 +189,14 @@ with torch.device("meta"):
     model = to_torch(VGG16)
 
 
-def torch_count(kind: type[torch.nn.Module] | None = None) -> int:
-    """PyTorch's count of the model's parameters, optionally only in modules of one kind."""
+def torch_count(model: torch.nn.Module, kind: type[torch.nn.Module] | None = None) -> int:
+    """PyTorch's count of a model's parameters, optionally only in modules of one kind."""
     modules = [m for m in model if kind is None or isinstance(m, kind)]
     return sum(p.numel() for m in modules for p in m.parameters())
 
 
 totals = parameter_totals(VGG16)
-totals, torch_count()
+totals, torch_count(model)
 
 # %%
 BY_TORCH = "integers: PyTorch must count exactly the same"
@@ -132,7 +206,7 @@ results.record(
     totals.total,
     title="VGG16 parameters",
     fmt=",d",
-    checks=[Check("PyTorch sum(p.numel())", torch_count(), why=BY_TORCH)],
+    checks=[Check("PyTorch sum(p.numel())", torch_count(model), why=BY_TORCH)],
     sheet=Claim("1.23646E+08", where="3 b), total"),
     erratum=(
         "The sheet's formula counts 3·C_out parameters per convolution, ignoring the kernel's other "
@@ -145,7 +219,7 @@ results.record(
     totals.conv,
     title="VGG16 parameters in convolutions",
     fmt=",d",
-    checks=[Check("PyTorch, Conv2d modules", torch_count(torch.nn.Conv2d), why=BY_TORCH)],
+    checks=[Check("PyTorch, Conv2d modules", torch_count(model, torch.nn.Conv2d), why=BY_TORCH)],
     **on_params,
 )
 results.record(
@@ -153,7 +227,7 @@ results.record(
     totals.fc,
     title="VGG16 parameters in fully connected layers",
     fmt=",d",
-    checks=[Check("PyTorch, Linear modules", torch_count(torch.nn.Linear), why=BY_TORCH)],
+    checks=[Check("PyTorch, Linear modules", torch_count(model, torch.nn.Linear), why=BY_TORCH)],
     **on_params,
 )
 weights_by_torch = sum(p.numel() for name, p in model.named_parameters() if name.endswith("weight"))
@@ -173,7 +247,7 @@ results.record(
     checks=[
         Check(
             "PyTorch counts",
-            torch_count(torch.nn.Conv2d) / torch_count(torch.nn.Linear),
+            torch_count(model, torch.nn.Conv2d) / torch_count(model, torch.nn.Linear),
             rtol=1e-15,
             why="one float division of the same integers",
         )
@@ -206,12 +280,17 @@ for row in shown:
     )
 table.append(f"| **total** | | | | **{totals.total:,}** | 100% |")
 results.write_text("parameter_table.md", "\n".join(table))
-counted = [row for row in shown if row.total]
+counted = [(layer, row) for layer, row in zip(VGG16, parameter_table(VGG16)) if row.total]
+kind = {
+    Conv2d: f"convolutions: {totals.conv:,} in all",
+    Linear: f"fully connected: {totals.fc:,} in all",
+}
 bar_chart(
-    [row.name for row in counted],
-    [row.total for row in counted],
+    [row.name for _, row in counted],
+    [row.total for _, row in counted],
     results.out / "parameter_bars.svg",
     ylabel="parameters (log scale)",
+    groups=[kind[type(layer)] for layer, _ in counted],
 )
 print("\n".join(table))
 
@@ -264,6 +343,35 @@ comparison = [
 ]
 results.write_text("sheet_comparison.md", "\n".join(comparison))
 print("\n".join(comparison))
+
+# %% [markdown]
+# ## Other networks, computed the same way
+#
+# The same functions on VGG11/13/19 and torchvision's AlexNet: the receptive field at the last
+# pooling layer (pool5 in all of them) and the parameter counts, each checked against PyTorch:
+# the footprint measurement, and `sum(p.numel())` of the `to_torch` model on the meta device.
+
+# %%
+NETWORKS = {"AlexNet": alexnet(), "VGG11": vgg11(), "VGG13": vgg13(), "VGG16": VGG16}
+NETWORKS["VGG19"] = vgg19()
+fields = ["| Network | $r$ | $S$ | $P$ |", "|---|---:|---:|---:|"]
+counts = [
+    "| Network | Convolutions | Fully connected | Total | Conv / FC |",
+    "|---|---:|---:|---:|---:|",
+]
+for name, network in NETWORKS.items():
+    features = spatial_part(network)
+    field, n = receptive_field(features), parameter_totals(network)
+    with torch.device("meta"):
+        twin = to_torch(network)
+    assert features[-1].title == "pool5" and field == measure_receptive_field(features), name
+    by_torch = (torch_count(twin, torch.nn.Conv2d), torch_count(twin, torch.nn.Linear))
+    assert (n.conv, n.fc, n.total) == (*by_torch, torch_count(twin)), name
+    fields.append(f"| {name} | {field.size[0]} | {field.stride[0]} | {field.padding[0]} |")
+    counts.append(f"| {name} | {n.conv:,} | {n.fc:,} | {n.total:,} | {n.conv / n.fc:.3f} |")
+results.write_text("other_networks_rf.md", "\n".join(fields))
+results.write_text("other_networks_parameters.md", "\n".join(counts))
+print("\n".join(fields + [""] + counts))
 
 # %%
 results.write()

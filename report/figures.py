@@ -10,6 +10,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.patches import Patch
 
 plt.rcParams.update(
     {
@@ -23,6 +25,7 @@ plt.rcParams.update(
     }
 )
 ACCENT = "#3f51b5"  # the site's indigo
+ORANGE = "#e65100"  # a second colour that reads on white
 
 
 def save(fig: plt.Figure, path: Path) -> Path:
@@ -32,21 +35,51 @@ def save(fig: plt.Figure, path: Path) -> Path:
     return path
 
 
-def bar_chart(labels: Sequence[str], values: Sequence[float], path: Path, ylabel: str) -> Path:
-    """One bar per label on a logarithmic axis (values spanning orders of magnitude)."""
+def bar_chart(
+    labels: Sequence[str],
+    values: Sequence[float],
+    path: Path,
+    ylabel: str,
+    groups: Sequence[str] | None = None,
+) -> Path:
+    """One bar per label on a logarithmic axis (values spanning orders of magnitude), coloured
+    and labelled in the legend by each bar's group when `groups` is given."""
+    colours = dict(zip(dict.fromkeys(groups or []), (ACCENT, ORANGE, "grey")))
     fig, ax = plt.subplots(figsize=(8, 3.2))
-    ax.bar(labels, values, color=ACCENT)
+    ax.bar(labels, values, color=[colours[g] for g in groups] if groups else ACCENT)
+    if groups:
+        handles = [Patch(color=colour, label=group) for group, colour in colours.items()]
+        ax.legend(handles=handles, frameon=False, loc="upper left")
     ax.set_yscale("log")
     ax.set_ylabel(ylabel)
     ax.tick_params(axis="x", labelrotation=60)
     return save(fig, path)
 
 
-def footprint_image(footprint: np.ndarray, path: Path, title: str) -> Path:
-    """The input pixels that one unit's gradient reaches, over the image's outline."""
-    fig, ax = plt.subplots(figsize=(4.2, 4.2))
-    ax.imshow(footprint != 0, cmap="Blues", vmin=0, vmax=1.4, interpolation="nearest")
-    ax.set_title(title)
-    ax.set_xlabel("input column (pixels)")
-    ax.set_ylabel("input row (pixels)")
+def footprint_panels(
+    panels: Sequence[tuple[str, np.ndarray, tuple[int, int, int]]], path: Path
+) -> Path:
+    """Per (title, footprint, (top, left, r)): the pixels one unit's gradient reaches, the image's
+    border, and the unit's whole r × r region from (top, left), which may reach past the image."""
+    size = panels[0][1].shape[0]
+    corners = [corner for _, _, (top, left, r) in panels for corner in (top, left, top + r)]
+    lo, hi = min(0, *corners) - 12, max(size, *corners) + 12
+    fig, axes = plt.subplots(1, len(panels), figsize=(4 * len(panels), 4.6), squeeze=False)
+    for ax, (title, footprint, (top, left, r)) in zip(axes[0], panels):
+        corner = (left - 0.5, top - 0.5)
+        style = {"ls": "--", "lw": 1.5, "ec": ORANGE, "fill": False}
+        label = f"the unit's whole region, {r} × {r} (computed r, S, P)"
+        ax.add_patch(plt.Rectangle(corner, r, r, **style, hatch="//", label=label))
+        ax.add_patch(plt.Rectangle(corner, r, r, **style, zorder=4))  # its edge, over the footprint
+        seen = np.ma.masked_equal(footprint != 0, False)
+        ax.imshow(seen, cmap=ListedColormap([ACCENT]), interpolation="nearest", zorder=2)
+        ax.plot([], [], "s", ms=10, color=ACCENT, label="gradient footprint (measured)")
+        image = f"the {size} × {size} image"
+        ax.add_patch(
+            plt.Rectangle((-0.5, -0.5), size, size, fill=False, lw=1.5, zorder=3, label=image)
+        )
+        ax.set(xlim=(lo, hi), ylim=(hi, lo), title=title, xlabel="input column (pixels)")
+    axes[0, 0].set_ylabel("input row (pixels)")
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="lower center", ncol=3, frameon=False)
+    fig.subplots_adjust(bottom=0.2)
     return save(fig, path)
