@@ -88,13 +88,19 @@ results.record(
 )
 
 # %% [markdown]
-# The whole table, layer by layer (square kernels, so one number per quantity):
+# The whole table, layer by layer (square kernels, so one number per quantity). The last
+# column is the centre of the first output unit's region in input pixels, (r − 1)/2 − P:
+# negative or fractional centres are normal (the region starts in the padding).
 
 # %%
-table = ["| Layer | k | s | p | r | S | P |", "|---|---:|---:|---:|---:|---:|---:|"]
+table = [
+    "| Layer | k | s | p | r | S | P | centre of unit 0 |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+]
 for row in receptive_field_table(FEATURES):
     table.append(
-        f"| {row.name} | {row.k[0]} | {row.s[0]} | {row.p[0]} | {row.r[0]} | {row.S[0]} | {row.P[0]} |"
+        f"| {row.name} | {row.k[0]} | {row.s[0]} | {row.p[0]} | {row.r[0]} | {row.S[0]} "
+        f"| {row.P[0]} | {row.centre[0]:g} |"
     )
 results.write_text("receptive_field_table.md", "\n".join(table))
 print("\n".join(table))
