@@ -9,10 +9,15 @@
 
 # %%
 import math
+import time
 
+import numpy as np
 import torch
 
-from backprop import Tensor
+from backprop import Tensor, jvp
+from backprop.engine import topological_order
+from report.figures import line_chart
+from report.graph import draw_graph, name_nodes
 from report.results import Check, Claim, Registry
 
 results = Registry("autodiff", page="autodiff.md")
@@ -35,9 +40,34 @@ def f(x, c):
 x = Tensor(X, requires_grad=True)
 c = Tensor(C, requires_grad=True)
 out = f(x, c)
+graph = topological_order(out)
+for node in graph:
+    if node.op is not None:
+        node.retain_grad()  # keep every adjoint, to draw them
 out.backward()
 ours = {"f": out.item(), "df_dx": x.grad.item(), "df_dc": c.grad.item()}
 ours
+
+# %% [markdown]
+# ## The graph our engine recorded
+#
+# These are the engine's own nodes (`topological_order`, `.op`, `.parents`), so division
+# appears as multiplication by a reciprocal ($v^{-1}$) and subtraction as adding a negation.
+# Each box shows the forward value and the adjoint $\bar v = \partial f / \partial v$ that
+# the backward pass left in `.grad`.
+
+# %%
+draw_graph(out, {"x": x, "c": c, "f": out}, results.out / "graph.svg")
+names = name_nodes(out, {"x": x, "c": c, "f": out})
+adjoints = ["| Node | Primitive | Value | Adjoint ∂f/∂node |", "|---|---|---:|---:|"]
+for node in graph:
+    if node.requires_grad:
+        op = node.op or "input"
+        adjoints.append(
+            f"| {names[id(node)]} | {op} | {node.item():.10g} | {node.grad.item():.10g} |"
+        )
+results.write_text("adjoints.md", "\n".join(adjoints))
+print("\n".join(adjoints))
 
 # %% [markdown]
 # ## Independent check 1: PyTorch autograd, in float64
@@ -104,6 +134,20 @@ finite = {
 finite
 
 # %% [markdown]
+# ## Independent check 4: our forward mode
+#
+# Dual numbers (`backprop.jvp`, with derivative rules of their own, not the reverse-mode
+# table) push one tangent forward per pass: the tangent $(1, 0)$ gives $\partial f/\partial x$,
+# $(0, 1)$ gives $\partial f/\partial c$ — two passes for two inputs, where reverse mode
+# needed one backward pass.
+
+# %%
+value_fwd, df_dx_fwd = jvp(f, (X, C), (1.0, 0.0))
+_, df_dc_fwd = jvp(f, (X, C), (0.0, 1.0))
+forward = {"f": float(value_fwd), "df_dx": float(df_dx_fwd), "df_dc": float(df_dc_fwd)}
+forward
+
+# %% [markdown]
 # ## Intermediate values
 #
 # The derivation on the page uses $u$ and $du/dx$; our engine gives them too ($du/dx$ by
@@ -139,6 +183,9 @@ def checks(name: str, with_fd: bool = True) -> list[Check]:
     found = [
         Check("PyTorch autograd (float64)", torch_[name], rtol=1e-12, why=ROUND_OFF),
         Check("closed form", closed[name], rtol=1e-12, atol=1e-12, why=ROUND_OFF),
+        Check(
+            "our forward mode (dual numbers)", forward[name], rtol=1e-12, atol=1e-12, why=ROUND_OFF
+        ),
     ]
     if with_fd:
         found.append(Check("central differences", finite[name], rtol=1e-7, atol=1e-7, why=FD))
@@ -216,6 +263,7 @@ results.record(
 # %%
 rows = [
     ("Our reverse mode (`backprop.Tensor`)", ours),
+    ("Our forward mode (`backprop.jvp`)", forward),
     ("PyTorch autograd, float64", torch_),
     ("Closed form", closed),
     ("Central differences, h = 1e-5", {"f": float("nan"), **finite}),
@@ -227,6 +275,76 @@ for method, v in rows:
     table.append(f"| {method} | {f_text} | {v['df_dx']:.12f} | {v['df_dc']:.9f} | {gap:.1e} |")
 results.write_text("methods.md", "\n".join(table))
 print("\n".join(table))
+
+# %% [markdown]
+# ## What reverse mode buys: one pass for a whole gradient
+#
+# For $g: \mathbb{R}^n \to \mathbb{R}$, $g(x) = \sum_i x_i \tanh x_i$, reverse mode gets the
+# whole gradient from one backward pass; forward mode needs one pass per input direction,
+# $n$ in all. We time both with our engine (median of 5 runs) and check that they agree.
+
+
+# %%
+def g(x):
+    """A scalar function of n inputs."""
+    return (x * x.tanh()).sum()
+
+
+def reverse_gradient(x0: np.ndarray) -> np.ndarray:
+    x = Tensor(x0, requires_grad=True)
+    g(x).backward()
+    return x.grad
+
+
+def forward_gradient(x0: np.ndarray) -> np.ndarray:
+    return np.array([jvp(g, (x0,), (e,))[1] for e in np.eye(len(x0))])
+
+
+def median_time(fn, *args) -> float:
+    """Median wall time of 5 calls, in seconds (one warm-up call first)."""
+    fn(*args)
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        fn(*args)
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+rng = np.random.default_rng(0)
+SIZES = (1, 10, 100, 1000)
+cost = []
+for n in SIZES:
+    x0 = rng.normal(size=n)
+    gap = np.max(np.abs(reverse_gradient(x0) - forward_gradient(x0)))
+    cost.append((n, median_time(reverse_gradient, x0), median_time(forward_gradient, x0), gap))
+
+rows = [
+    (
+        "| n inputs | passes, reverse | passes, forward | reverse (ms) | forward (ms) | "
+        "max \\|difference\\| |"
+    ),
+    "|---:|---:|---:|---:|---:|---:|",
+]
+for n, t_rev, t_fwd, gap in cost:
+    rows.append(f"| {n:,} | 1 | {n:,} | {1e3 * t_rev:.3f} | {1e3 * t_fwd:.3f} | {gap:.1e} |")
+results.write_text("cost.md", "\n".join(rows))
+line_chart(
+    [n for n, *_ in cost],
+    {
+        "reverse mode (1 backward pass)": [t for _, t, _, _ in cost],
+        "forward mode (n passes)": [t for _, _, t, _ in cost],
+    },
+    results.out / "cost.svg",
+    xlabel="number of inputs n",
+    ylabel="time for the gradient (s)",
+)
+print("\n".join(rows))
+
+# %% [markdown]
+# For $h: \mathbb{R} \to \mathbb{R}^n$ the count is the other way round: one forward pass
+# pushes the single input direction through, while reverse mode needs one backward pass per
+# output. Reverse mode wins for training, where one loss depends on millions of parameters.
 
 # %%
 results.write()

@@ -35,6 +35,21 @@ def save(fig: plt.Figure, path: Path) -> Path:
     return path
 
 
+def line_chart(
+    x: Sequence[float], series: dict[str, Sequence[float]], path: Path, xlabel: str, ylabel: str
+) -> Path:
+    """One line per series on log-log axes (sizes and times spanning orders of magnitude)."""
+    fig, ax = plt.subplots(figsize=(6, 3.4))
+    for (name, y), marker in zip(series.items(), "os^v"):
+        ax.plot(x, y, marker=marker, label=name)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(frameon=False)
+    return save(fig, path)
+
+
 def bar_chart(
     labels: Sequence[str],
     values: Sequence[float],
