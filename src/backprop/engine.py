@@ -37,6 +37,10 @@ class Tensor:
     `.grad` of a leaf (or of a tensor that called `retain_grad`) ACCUMULATES across backward
     calls, in place, as in PyTorch: reset it with `t.grad = None`. A float ndarray passed in is
     shared, not copied, so `p.data -= lr * p.grad` updates the caller's array too.
+
+    A 0-d result of an operation holds a NumPy scalar (np.float64), as NumPy's own arithmetic
+    returns: scalar arithmetic skips the array machinery, the fast path for scalar graphs.
+    Leaves (what you create) always hold an ndarray, so in-place updates reach them.
     """
 
     __slots__ = ("_params", "_retains_grad", "data", "grad", "op", "parents", "requires_grad")
@@ -61,8 +65,8 @@ class Tensor:
         """Other operand as a constant Tensor; Python numbers take our dtype, like NumPy's."""
         if isinstance(other, Tensor):
             return other
-        if isinstance(other, int | float):
-            return Tensor(np.asarray(other, self.dtype))
+        if isinstance(other, int | float):  # a NumPy scalar, like a 0-d result (see the class)
+            return _record(self.dtype.type(other), False, None, (), {})
         if isinstance(other, np.ndarray | np.generic | list):
             return Tensor(other)
         return None
@@ -124,8 +128,8 @@ class Tensor:
         return self.data.item()
 
     def numpy(self) -> np.ndarray:
-        """The ndarray itself (shared, like torch's .numpy())."""
-        return self.data
+        """The ndarray itself (shared, like torch's .numpy()); a 0-d result as a 0-d array."""
+        return np.asarray(self.data)
 
     def __repr__(self) -> str:
         notes = [f"dtype={self.dtype}"] if self.dtype != np.float64 else []
@@ -147,14 +151,19 @@ class Tensor:
         #     backward() simply accumulates again.
         grads = {self: self._seed(grad)}
         owned = {self} if grad is None else set()  # nodes whose buffer this pass allocated
-        for node in reversed(topological_order(self)):
-            g = grads.pop(node, None)  # popped: each buffer is released once it has been used
-            if g is None:
-                continue
+        for node in reversed(topological_order(self, grad_only=True)):
+            g = grads.pop(node)  # popped: each buffer is released once it has been used
             if node.op is None or node._retains_grad:
                 node._add_to_grad(g, node in owned)
-            if node.op is not None:
-                _propagate(node, g, grads, owned)
+            if node.op is None:
+                continue
+            # NB: no higher-order gradients: the rules run on plain ndarrays, so backward is not
+            #     recorded.
+            inputs = [p.data for p in node.parents]
+            for parent, rule in zip(node.parents, PRIMITIVES[node.op].vjps):
+                if parent.requires_grad:
+                    g_parent = rule(g, node.data, *inputs, **node._params)
+                    _accumulate(grads, owned, parent, g_parent, g)
 
     def _seed(self, grad) -> np.ndarray:
         """The cotangent backward starts from: given, or 1 for a single-element tensor."""
@@ -164,7 +173,7 @@ class Tensor:
                     f"backward() without a gradient needs a scalar, got shape {self.shape}: "
                     "pass grad= with that shape"
                 )
-            return np.ones_like(self.data)
+            return np.ones(self.shape, self.dtype)
         seed = np.asarray(grad, self.dtype)
         if seed.shape != self.shape:
             raise ValueError(f"gradient has shape {seed.shape} but the tensor has {self.shape}")
@@ -196,8 +205,14 @@ def apply(op: str, *inputs: Tensor, **params) -> Tensor:
     except ValueError as error:
         shapes = " and ".join(str(a.shape) for a in arrays)
         raise ValueError(f"{op}: cannot apply to shapes {shapes}: {error}") from error
-    out = Tensor(data, requires_grad=any(t.requires_grad for t in inputs))
-    out.op, out.parents, out._params = op, inputs, params
+    return _record(data, any(t.requires_grad for t in inputs), op, inputs, params)
+
+
+def _record(data, requires_grad: bool, op: str | None, parents: tuple, params: dict) -> Tensor:
+    """A Tensor holding `data` exactly as given: a primitive's result, or a lifted constant."""
+    out = Tensor.__new__(Tensor)
+    out.data, out.grad, out.requires_grad, out._retains_grad = data, None, requires_grad, False
+    out.op, out.parents, out._params = op, parents, params
     return out
 
 
@@ -206,37 +221,30 @@ def as_tensor(x) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
-def topological_order(root: Tensor) -> list[Tensor]:
-    """Every tensor root depends on, each after all its parents (root last); iterative DFS."""
-    order, visited = [], set()
-    stack = [(root, False)]
+def topological_order(root: Tensor, *, grad_only: bool = False) -> list[Tensor]:
+    """Every tensor root depends on, each after all its parents (root last); iterative DFS.
+
+    With `grad_only`, only the tensors a gradient flows into (backward skips constants).
+    """
+    order, seen, stack = [], {root}, [root]
     while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
-            order.append(node)
-        elif node not in visited:
-            visited.add(node)
-            stack.append((node, True))
-            stack.extend((p, False) for p in node.parents if p not in visited)
+        node = stack[-1]
+        for parent in reversed(node.parents):  # descend into the first unseen parent, last first
+            if parent not in seen and (parent.requires_grad or not grad_only):
+                seen.add(parent)
+                stack.append(parent)
+                break
+        else:  # every parent is placed: so is this node
+            order.append(stack.pop())
     return order
 
 
-def _propagate(node: Tensor, g: np.ndarray, grads: dict, owned: set) -> None:
-    """Send g through the VJP rule of each parent that needs a gradient."""
-    # NB: no higher-order gradients: the rules run on plain ndarrays, so backward is not recorded.
-    inputs = [p.data for p in node.parents]
-    for parent, rule in zip(node.parents, PRIMITIVES[node.op].vjps):
-        if parent.requires_grad:
-            g_parent = rule(g, node.data, *inputs, **node._params)
-            fresh = g_parent.flags.writeable and not np.may_share_memory(g_parent, g)
-            _accumulate(grads, owned, parent, g_parent, fresh)
-
-
-def _accumulate(grads: dict, owned: set, node: Tensor, g: np.ndarray, fresh: bool) -> None:
+def _accumulate(grads: dict, owned: set, node: Tensor, g: np.ndarray, upstream: np.ndarray) -> None:
     """Add g into node's running total, in place only into a buffer nobody else can see."""
     if node not in grads:
         grads[node] = g
-        if fresh:
+        # a fresh array of the rule's own (not upstream's g or a view of it) is ours to reuse
+        if g.flags.writeable and g is not upstream and not np.may_share_memory(g, upstream):
             owned.add(node)
     elif node in owned:
         grads[node] += g
