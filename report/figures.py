@@ -98,3 +98,59 @@ def footprint_panels(
     fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="lower center", ncol=3, frameon=False)
     fig.subplots_adjust(bottom=0.2)
     return save(fig, path)
+
+
+PALETTE = (ACCENT, ORANGE, "#2e7d32", "#6a1b9a", "grey")  # one colour per series, in order
+Series = dict[str, tuple[Sequence[float], Sequence[float]]]  # name -> (x, y)
+
+
+def curve_panels(
+    panels: Sequence[tuple[str, str, Series]],
+    path: Path,
+    *,
+    xscale: str = "linear",
+    yscale: str | Sequence[str] = "linear",
+    marks: dict[str, float] | None = None,
+    styles: dict[str, dict] | None = None,
+) -> Path:
+    """Side by side, per (xlabel, ylabel, {name: (x, y)}), one line per series, a series keeping
+    its colour in every panel; `marks` labels vertical lines at x, `styles` restyles a series."""
+    yscales = [yscale] * len(panels) if isinstance(yscale, str) else yscale
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.6 * len(panels), 3.6), squeeze=False)
+    colours: dict[str, str] = {}
+    for ax, (xlabel, ylabel, series), ys in zip(axes[0], panels, yscales):
+        for name, (x, y) in series.items():
+            colour = colours.setdefault(name, PALETTE[len(colours) % len(PALETTE)])
+            ax.plot(x, y, color=colour, label=name, **{"lw": 1.6, **(styles or {}).get(name, {})})
+        for label, x in (marks or {}).items():
+            ax.axvline(x, color="grey", ls=":", lw=1)
+            ax.annotate(
+                label,
+                (x, 0.5),
+                xycoords=("data", "axes fraction"),
+                xytext=(4, 0),
+                textcoords="offset points",
+                color="grey",
+            )
+        ax.set(xscale=xscale, yscale=ys, xlabel=xlabel, ylabel=ylabel)
+    axes[0, 0].legend(frameon=False)
+    return save(fig, path)
+
+
+def trajectories(f, paths: dict[str, np.ndarray], path: Path, minimum: tuple[float, float]) -> Path:
+    """Each path (points × 2) over the contours of log(1 + f) on a box around all of them, from a
+    round start marker; `f` takes a stacked (2, ...) array. The minimum is a star."""
+    points = np.concatenate(list(paths.values()))
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    lo, hi = lo - 0.08 * (hi - lo), hi + 0.08 * (hi - lo)
+    x, y = np.meshgrid(np.linspace(lo[0], hi[0], 240), np.linspace(lo[1], hi[1], 240))
+    fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    ax.contour(x, y, np.log1p(f(np.stack([x, y]))), levels=14, colors="#bdbdbd", linewidths=0.7)
+    for (name, p), colour in zip(paths.items(), PALETTE):
+        ax.plot(p[:, 0], p[:, 1], color=colour, lw=1.4, label=name)
+        ax.plot(*p[-1], "o", color=colour, ms=4)
+    ax.plot(*points[0], "o", color="black", ms=6, label="start")
+    ax.plot(*minimum, "*", color="black", ms=12, label="minimum")
+    ax.set(xlabel="x", ylabel="y")
+    ax.legend(frameon=False, loc="lower right")
+    return save(fig, path)
