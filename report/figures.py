@@ -112,9 +112,11 @@ def curve_panels(
     yscale: str | Sequence[str] = "linear",
     marks: dict[str, float] | None = None,
     styles: dict[str, dict] | None = None,
+    legend: str = "best",
 ) -> Path:
     """Side by side, per (xlabel, ylabel, {name: (x, y)}), one line per series, a series keeping
-    its colour in every panel; `marks` labels vertical lines at x, `styles` restyles a series."""
+    its colour in every panel; `marks` labels vertical lines at x, `styles` restyles a series,
+    `legend` places the first panel's legend (a matplotlib `loc`, or "outside": to its right)."""
     yscales = [yscale] * len(panels) if isinstance(yscale, str) else yscale
     fig, axes = plt.subplots(1, len(panels), figsize=(5.6 * len(panels), 3.6), squeeze=False)
     colours: dict[str, str] = {}
@@ -133,24 +135,31 @@ def curve_panels(
                 color="grey",
             )
         ax.set(xscale=xscale, yscale=ys, xlabel=xlabel, ylabel=ylabel)
-    axes[0, 0].legend(frameon=False)
+    outside = {"loc": "upper left", "bbox_to_anchor": (1.02, 1)}
+    axes[0, 0].legend(frameon=False, **(outside if legend == "outside" else {"loc": legend}))
     return save(fig, path)
 
 
 def trajectories(f, paths: dict[str, np.ndarray], path: Path, minimum: tuple[float, float]) -> Path:
-    """Each path (points × 2) over the contours of log(1 + f) on a box around all of them, from a
-    round start marker; `f` takes a stacked (2, ...) array. The minimum is a star."""
+    """One panel per path (points × 2), over the same contours of log(1 + f) on a box around all
+    of them: start (round marker), end (dot) and the minimum (star). `f` takes a (2, ...) array."""
     points = np.concatenate(list(paths.values()))
     lo, hi = points.min(axis=0), points.max(axis=0)
     lo, hi = lo - 0.08 * (hi - lo), hi + 0.08 * (hi - lo)
     x, y = np.meshgrid(np.linspace(lo[0], hi[0], 240), np.linspace(lo[1], hi[1], 240))
-    fig, ax = plt.subplots(figsize=(6.4, 4.8))
-    ax.contour(x, y, np.log1p(f(np.stack([x, y]))), levels=14, colors="#bdbdbd", linewidths=0.7)
-    for (name, p), colour in zip(paths.items(), PALETTE):
-        ax.plot(p[:, 0], p[:, 1], color=colour, lw=1.4, label=name)
-        ax.plot(*p[-1], "o", color=colour, ms=4)
-    ax.plot(*points[0], "o", color="black", ms=6, label="start")
-    ax.plot(*minimum, "*", color="black", ms=12, label="minimum")
-    ax.set(xlabel="x", ylabel="y")
-    ax.legend(frameon=False, loc="lower right")
+    levels = np.log1p(f(np.stack([x, y])))
+    columns = 2
+    rows = -(-len(paths) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(9, 3.4 * rows), sharex=True, sharey=True)
+    for ax, (name, p), colour in zip(axes.flat, paths.items(), PALETTE):
+        ax.contour(x, y, levels, levels=14, colors="#bdbdbd", linewidths=0.7)
+        ax.plot(p[:, 0], p[:, 1], color=colour, lw=1.4)
+        ax.plot(*p[0], "o", color="black", ms=6)
+        ax.plot(*p[-1], "o", color=colour, ms=5)
+        ax.plot(*minimum, "*", color="black", ms=12)
+        ax.set_title(name, fontsize=10)
+    for ax in axes[-1]:
+        ax.set_xlabel("x")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("y")
     return save(fig, path)

@@ -42,6 +42,28 @@ def test_vgg16_parameters(results):
     assert results["cnn.params_fc"]["value"] == 123_642_856
 
 
+def test_adam_second_step(results):
+    # FACTS.md: torch's second step for g₁ = (3, −0.5), g₂ = (1, 2), lr = 1; the sheet's 1/(1 − β)
+    # gives (−0.3701666…, −0.2377661…): both printed to 10 and 7 digits, so compared to 1e-9 / 1e-7
+    assert results["adam.second_step_1"]["value"] == pytest.approx(-0.8710639468, abs=1e-9)
+    assert results["adam.second_step_2"]["value"] == pytest.approx(-0.5595034902, abs=1e-9)
+    assert results["adam.second_step_1"]["sheet"]["value"] == pytest.approx(-0.3701666, abs=1e-7)
+    assert results["adam.second_step_2"]["sheet"]["value"] == pytest.approx(-0.2377661, abs=1e-7)
+
+
+def test_adam_first_step_with_decay(results):
+    # FACTS.md: L2 under Adam is normalised away (−sign(g + λθ)); AdamW adds −λθ (λ = 0.01, θ = 10).
+    # "≈": ε = 1e-8 against |g| = 0.01 moves the step by ε/|g| = 1e-6, hence abs 2e-6
+    assert results["adam.l2_first_step_large"]["value"] == pytest.approx(-1.0, abs=2e-6)
+    assert results["adam.adamw_first_step_large"]["value"] == pytest.approx(-1.1, abs=2e-6)
+
+
 def test_the_sheets_wrong_claims_are_in_errata(results):
     differing = {k for k, r in results.items() if r["sheet"] and not r["sheet"]["agrees"]}
-    assert {"autodiff.sheet_closed_form", "cnn.params_total", "cnn.params_ratio"} <= differing
+    assert {
+        "autodiff.sheet_closed_form",
+        "adam.second_step_1",
+        "adam.second_step_2",
+        "cnn.params_total",
+        "cnn.params_ratio",
+    } <= differing
