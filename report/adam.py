@@ -184,7 +184,7 @@ for i in range(2):
         ],
         sheet=Claim(
             f"{second_sheet[i]:.7f}, from m̂₂ = (βg₁ + g₂)/(1 − β), v̂₂ = (δg₁² + g₂²)/(1 − δ)",
-            where="2 c)",
+            where="2 c), its formula evaluated",
             value=float(second_sheet[i]),
         ),
         erratum=SECOND_STEP_ERRATUM,
@@ -265,7 +265,7 @@ results.record(
     ],
     sheet=Claim(
         f"{sheet_sum:g}, the weights of m̂₂ = (βg₁ + g₂)/(1 − β) summed",
-        where="2 c)",
+        where="2 c), its formula evaluated",
         value=sheet_sum,
     ),
     erratum=WEIGHT_SUM_ERRATUM,
