@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import count
+from operator import attrgetter
 
 import numpy as np
 
@@ -17,6 +19,10 @@ def _as_float_array(data) -> np.ndarray:
     if array.dtype.kind in "biu":
         return array.astype(np.float64)
     raise TypeError(f"cannot make a Tensor from {type(data).__name__} (dtype {array.dtype})")
+
+
+_serials = count()  # every Tensor's serial number, in creation order
+_by_serial = attrgetter("_serial")
 
 
 def _binary(f: Callable[[Tensor, Tensor], Tensor]) -> tuple[Callable, Callable]:
@@ -43,7 +49,16 @@ class Tensor:
     Leaves (what you create) always hold an ndarray, so in-place updates reach them.
     """
 
-    __slots__ = ("_params", "_retains_grad", "data", "grad", "op", "parents", "requires_grad")
+    __slots__ = (
+        "_params",
+        "_retains_grad",
+        "_serial",
+        "data",
+        "grad",
+        "op",
+        "parents",
+        "requires_grad",
+    )
     __array_ufunc__ = None  # NumPy defers to our reflected operators: array * tensor is a Tensor
 
     def __init__(self, data, requires_grad: bool = False) -> None:
@@ -54,6 +69,7 @@ class Tensor:
         self.parents: tuple[Tensor, ...] = ()  # its inputs, in order: a + a has (a, a)
         self._params: dict = {}
         self._retains_grad = False
+        self._serial = next(_serials)  # creation order (see topological_order)
 
     shape = property(lambda self: self.data.shape)
     dtype = property(lambda self: self.data.dtype)
@@ -212,7 +228,7 @@ def _record(data, requires_grad: bool, op: str | None, parents: tuple, params: d
     """A Tensor holding `data` exactly as given: a primitive's result, or a lifted constant."""
     out = Tensor.__new__(Tensor)
     out.data, out.grad, out.requires_grad, out._retains_grad = data, None, requires_grad, False
-    out.op, out.parents, out._params = op, parents, params
+    out.op, out.parents, out._params, out._serial = op, parents, params, next(_serials)
     return out
 
 
@@ -222,21 +238,19 @@ def as_tensor(x) -> Tensor:
 
 
 def topological_order(root: Tensor, *, grad_only: bool = False) -> list[Tensor]:
-    """Every tensor root depends on, each after all its parents (root last); iterative DFS.
+    """Every tensor root depends on, each after all its parents (root last).
 
+    A tensor is always made after its parents, so creation order is a topological order: collect
+    the graph with an explicit stack (no recursion, so no depth limit) and sort it by serial number.
     With `grad_only`, only the tensors a gradient flows into (backward skips constants).
     """
-    order, seen, stack = [], {root}, [root]
+    seen, stack = {root}, [root]
     while stack:
-        node = stack[-1]
-        for parent in reversed(node.parents):  # descend into the first unseen parent, last first
+        for parent in stack.pop().parents:
             if parent not in seen and (parent.requires_grad or not grad_only):
                 seen.add(parent)
                 stack.append(parent)
-                break
-        else:  # every parent is placed: so is this node
-            order.append(stack.pop())
-    return order
+    return sorted(seen, key=_by_serial)
 
 
 def _accumulate(grads: dict, owned: set, node: Tensor, g: np.ndarray, upstream: np.ndarray) -> None:
