@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from itertools import count
 from operator import attrgetter
 
@@ -25,16 +26,40 @@ _serials = count()  # every Tensor's serial number, in creation order
 _by_serial = attrgetter("_serial")
 
 
+def apply(op: str, *inputs: Tensor, **params) -> Tensor:
+    """Run primitive `op` forward and record it: the one place graph nodes are made."""
+    arrays, requires_grad = [], False
+    for t in inputs:  # a plain loop: on scalars a comprehension costs more than the arithmetic
+        arrays.append(t.data)
+        requires_grad = requires_grad or t.requires_grad
+    try:
+        data = PRIMITIVES[op].forward(*arrays, **params)
+    except ValueError as error:
+        shapes = " and ".join(str(a.shape) for a in arrays)
+        raise ValueError(f"{op}: cannot apply to shapes {shapes}: {error}") from error
+    return _record(data, requires_grad, op, inputs, params)
+
+
+def _record(data, requires_grad: bool, op: str | None, parents: tuple, params: dict) -> Tensor:
+    """A Tensor holding `data` exactly as given: a primitive's result, or a lifted constant."""
+    out = Tensor.__new__(Tensor)
+    out.data, out.grad, out.requires_grad, out._retains_grad = data, None, requires_grad, False
+    out.op, out.parents, out._params, out._serial = op, parents, params, next(_serials)
+    return out
+
+
 def _binary(f: Callable[[Tensor, Tensor], Tensor]) -> tuple[Callable, Callable]:
     """The pair of dunders (x op y, y op x); an unsupported operand gets Python's TypeError."""
 
-    def method(self: Tensor, other, reflected: bool = False) -> Tensor:
+    def method(self: Tensor, other) -> Tensor:
         other = self._lift(other)
-        if other is None:
-            return NotImplemented
-        return f(other, self) if reflected else f(self, other)
+        return NotImplemented if other is None else f(self, other)
 
-    return method, lambda self, other: method(self, other, reflected=True)
+    def reflected(self: Tensor, other) -> Tensor:
+        other = self._lift(other)
+        return NotImplemented if other is None else f(other, self)
+
+    return method, reflected
 
 
 class Tensor:
@@ -82,15 +107,15 @@ class Tensor:
         if isinstance(other, Tensor):
             return other
         if isinstance(other, int | float):  # a NumPy scalar, like a 0-d result (see the class)
-            return _record(self.dtype.type(other), False, None, (), {})
+            return _record(self.data.dtype.type(other), False, None, (), {})
         if isinstance(other, np.ndarray | np.generic | list):
             return Tensor(other)
         return None
 
-    __add__, __radd__ = _binary(lambda x, y: apply("add", x, y))
-    __mul__, __rmul__ = _binary(lambda x, y: apply("mul", x, y))
-    __pow__, __rpow__ = _binary(lambda x, y: apply("pow", x, y))
-    __matmul__, __rmatmul__ = _binary(lambda x, y: apply("matmul", x, y))
+    __add__, __radd__ = _binary(partial(apply, "add"))
+    __mul__, __rmul__ = _binary(partial(apply, "mul"))
+    __pow__, __rpow__ = _binary(partial(apply, "pow"))
+    __matmul__, __rmatmul__ = _binary(partial(apply, "matmul"))
     __sub__, __rsub__ = _binary(lambda x, y: x + -y)
     __truediv__, __rtruediv__ = _binary(lambda x, y: x * y**-1)
 
@@ -211,25 +236,6 @@ def _axis(axis):
 def _varargs(args: tuple) -> tuple:
     """f(2, 3) and f((2, 3)) mean the same, as in NumPy's reshape and transpose."""
     return tuple(args[0]) if len(args) == 1 and isinstance(args[0], tuple | list) else args
-
-
-def apply(op: str, *inputs: Tensor, **params) -> Tensor:
-    """Run primitive `op` forward and record it: the one place graph nodes are made."""
-    arrays = [t.data for t in inputs]
-    try:
-        data = PRIMITIVES[op].forward(*arrays, **params)
-    except ValueError as error:
-        shapes = " and ".join(str(a.shape) for a in arrays)
-        raise ValueError(f"{op}: cannot apply to shapes {shapes}: {error}") from error
-    return _record(data, any(t.requires_grad for t in inputs), op, inputs, params)
-
-
-def _record(data, requires_grad: bool, op: str | None, parents: tuple, params: dict) -> Tensor:
-    """A Tensor holding `data` exactly as given: a primitive's result, or a lifted constant."""
-    out = Tensor.__new__(Tensor)
-    out.data, out.grad, out.requires_grad, out._retains_grad = data, None, requires_grad, False
-    out.op, out.parents, out._params, out._serial = op, parents, params, next(_serials)
-    return out
 
 
 def as_tensor(x) -> Tensor:
