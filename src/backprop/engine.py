@@ -37,14 +37,17 @@ def apply(op: str, *inputs: Tensor, **params) -> Tensor:
     except ValueError as error:
         shapes = " and ".join(str(a.shape) for a in arrays)
         raise ValueError(f"{op}: cannot apply to shapes {shapes}: {error}") from error
-    return _record(data, requires_grad, op, inputs, params)
+    out = _record(data, requires_grad, op, inputs, params)
+    out._inputs = arrays  # what the VJP rules will read: the arrays this forward pass used
+    return out
 
 
 def _record(data, requires_grad: bool, op: str | None, parents: tuple, params: dict) -> Tensor:
     """A Tensor holding `data` exactly as given: a primitive's result, or a lifted constant."""
     out = Tensor.__new__(Tensor)
     out.data, out.grad, out.requires_grad, out._retains_grad = data, None, requires_grad, False
-    out.op, out.parents, out._params, out._serial = op, parents, params, next(_serials)
+    out.op, out.parents, out._inputs, out._params = op, parents, (), params
+    out._serial = next(_serials)
     return out
 
 
@@ -75,6 +78,7 @@ class Tensor:
     """
 
     __slots__ = (
+        "_inputs",
         "_params",
         "_retains_grad",
         "_serial",
@@ -92,6 +96,7 @@ class Tensor:
         self.requires_grad = requires_grad
         self.op: str | None = None  # the primitive that made this tensor; None for leaves
         self.parents: tuple[Tensor, ...] = ()  # its inputs, in order: a + a has (a, a)
+        self._inputs: list | tuple = ()  # the parents' arrays, as the forward pass read them
         self._params: dict = {}
         self._retains_grad = False
         self._serial = next(_serials)  # creation order (see topological_order)
@@ -200,10 +205,9 @@ class Tensor:
                 continue
             # NB: no higher-order gradients: the rules run on plain ndarrays, so backward is not
             #     recorded.
-            inputs = [p.data for p in node.parents]
             for parent, rule in zip(node.parents, PRIMITIVES[node.op].vjps):
                 if parent.requires_grad:
-                    g_parent = rule(g, node.data, *inputs, **node._params)
+                    g_parent = rule(g, node.data, *node._inputs, **node._params)
                     _accumulate(grads, owned, parent, g_parent, g)
 
     def _seed(self, grad) -> np.ndarray:
@@ -214,7 +218,8 @@ class Tensor:
                     f"backward() without a gradient needs a scalar, got shape {self.shape}: "
                     "pass grad= with that shape"
                 )
-            return np.ones(self.shape, self.dtype)
+            # a 0-d result holds a NumPy scalar: its seed is one too (immutable, no buffer)
+            return np.ones(self.shape, self.dtype) if self.ndim else self.dtype.type(1)
         seed = np.asarray(grad, self.dtype)
         if seed.shape != self.shape:
             raise ValueError(f"gradient has shape {seed.shape} but the tensor has {self.shape}")
@@ -263,8 +268,14 @@ def _accumulate(grads: dict, owned: set, node: Tensor, g: np.ndarray, upstream: 
     """Add g into node's running total, in place only into a buffer nobody else can see."""
     if node not in grads:
         grads[node] = g
-        # a fresh array of the rule's own (not upstream's g or a view of it) is ours to reuse
-        if g.flags.writeable and g is not upstream and not np.may_share_memory(g, upstream):
+        # a fresh array of the rule's own (not upstream's g or a view of it) is ours to reuse;
+        # a NumPy scalar (a 0-d result's cotangent) is immutable and never is
+        if (
+            type(g) is np.ndarray
+            and g.flags.writeable
+            and g is not upstream
+            and not np.may_share_memory(g, upstream)
+        ):
             owned.add(node)
     elif node in owned:
         grads[node] += g
