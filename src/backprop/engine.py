@@ -30,7 +30,10 @@ def apply(op: str, *inputs: Tensor, **params) -> Tensor:
     """Run primitive `op` forward and record it: the one place graph nodes are made."""
     arrays, requires_grad = [], False
     for t in inputs:  # a plain loop: on scalars a comprehension costs more than the arithmetic
-        arrays.append(t.data)
+        data = t.data
+        if type(data) is np.ndarray and not data.ndim:
+            data = data[()]  # a 0-d leaf as a NumPy scalar: 5x cheaper arithmetic, here and in VJPs
+        arrays.append(data)
         requires_grad = requires_grad or t.requires_grad
     try:
         data = PRIMITIVES[op].forward(*arrays, **params)
