@@ -9,7 +9,7 @@ from operator import attrgetter
 
 import numpy as np
 
-from backprop.ops import PRIMITIVES
+from backprop.ops import PRIMITIVES, unbroadcast
 
 
 def _as_float_array(data) -> np.ndarray:
@@ -208,9 +208,12 @@ class Tensor:
                 continue
             # NB: no higher-order gradients: the rules run on plain ndarrays, so backward is not
             #     recorded.
-            for parent, rule in zip(node.parents, PRIMITIVES[node.op].vjps):
+            primitive = PRIMITIVES[node.op]
+            for parent, x, rule in zip(node.parents, node._inputs, primitive.vjps):
                 if parent.requires_grad:
                     g_parent = rule(g, node.data, *node._inputs, **node._params)
+                    if primitive.broadcasting and type(g_parent) is np.ndarray:
+                        g_parent = unbroadcast(g_parent, x.shape)
                     _accumulate(grads, owned, parent, g_parent, g)
 
     def _seed(self, grad) -> np.ndarray:

@@ -21,16 +21,25 @@ class Primitive:
 
     (In an MLP step, the gradient of the data batch alone would cost a quarter of the backward
     FLOPs; and x ** 2 must not take ln x for the constant exponent's cotangent.)
+
+    The rules of a `broadcasting` primitive return cotangents of the output's shape; `unbroadcast`
+    sums each back to its input's shape, here and in the engine (which skips that call for a NumPy
+    scalar: a 0-d output had nothing to broadcast).
     """
 
-    __slots__ = ("forward", "vjps")
+    __slots__ = ("broadcasting", "forward", "vjps")
 
-    def __init__(self, forward: Callable[..., np.ndarray], *vjps: Rule) -> None:
-        self.forward, self.vjps = forward, vjps
+    def __init__(
+        self, forward: Callable[..., np.ndarray], *vjps: Rule, broadcasting: bool = False
+    ) -> None:
+        self.forward, self.vjps, self.broadcasting = forward, vjps, broadcasting
 
     def vjp(self, g: np.ndarray, ans: np.ndarray, *inputs: np.ndarray, **params) -> tuple:
         """All cotangents at once, one per input: vjp(g, ans, *inputs, **params)."""
-        return tuple(rule(g, ans, *inputs, **params) for rule in self.vjps)
+        cotangents = [rule(g, ans, *inputs, **params) for rule in self.vjps]
+        if self.broadcasting:
+            cotangents = [unbroadcast(c, np.shape(x)) for c, x in zip(cotangents, inputs)]
+        return tuple(cotangents)
 
 
 def unbroadcast(g: np.ndarray, shape: Shape) -> np.ndarray:
@@ -121,18 +130,21 @@ def _windows_vjp(g, ans, x, kernel: Shape, stride: Shape, dilation: Shape) -> np
 PRIMITIVES: dict[str, Primitive] = {
     "add": Primitive(  # d(x + y) = dx + dy
         operator.add,
-        lambda g, ans, x, y: unbroadcast(g, x.shape),
-        lambda g, ans, x, y: unbroadcast(g, y.shape),
+        lambda g, ans, x, y: g,
+        lambda g, ans, x, y: g,
+        broadcasting=True,
     ),
     "mul": Primitive(  # d(xy) = y dx + x dy
         operator.mul,
-        lambda g, ans, x, y: unbroadcast(g * y, x.shape),
-        lambda g, ans, x, y: unbroadcast(g * x, y.shape),
+        lambda g, ans, x, y: g * y,
+        lambda g, ans, x, y: g * x,
+        broadcasting=True,
     ),
     "pow": Primitive(  # d(x^y) = y x^(y-1) dx + x^y ln(x) dy
         operator.pow,
-        lambda g, ans, x, y: unbroadcast(g * y * x ** (y - 1), x.shape),
-        lambda g, ans, x, y: unbroadcast(g * ans * np.log(x), y.shape),
+        lambda g, ans, x, y: g * y * x ** (y - 1),
+        lambda g, ans, x, y: g * ans * np.log(x),
+        broadcasting=True,
     ),
     "matmul": Primitive(  # d(xy) = dx y + x dy
         operator.matmul,
