@@ -41,7 +41,10 @@ def apply(op: str, *inputs: Tensor, **params) -> Tensor:
         shapes = " and ".join(str(a.shape) for a in arrays)
         raise ValueError(f"{op}: cannot apply to shapes {shapes}: {error}") from error
     out = _record(data, requires_grad, op, inputs, params)
-    out._inputs = arrays  # what the VJP rules will read: the arrays this forward pass used
+    # what the VJP rules will read: the arrays this forward pass used. A tuple, not the list: holding
+    # no Python objects that can form cycles, the collector untracks it, so a deep graph brings on
+    # fewer full garbage collections (each of which walks the whole heap)
+    out._inputs = tuple(arrays)
     return out
 
 
@@ -99,7 +102,7 @@ class Tensor:
         self.requires_grad = requires_grad
         self.op: str | None = None  # the primitive that made this tensor; None for leaves
         self.parents: tuple[Tensor, ...] = ()  # its inputs, in order: a + a has (a, a)
-        self._inputs: list | tuple = ()  # the parents' arrays, as the forward pass read them
+        self._inputs: tuple = ()  # the parents' arrays, as the forward pass read them
         self._params: dict = {}
         self._retains_grad = False
         self._serial = next(_serials)  # creation order (see topological_order)
