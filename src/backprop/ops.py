@@ -51,17 +51,21 @@ def unbroadcast(g: np.ndarray, shape: Shape) -> np.ndarray:
     return g.sum(axis=tuple(range(lead)) + stretched, keepdims=True).reshape(shape)
 
 
+def _keepdims(g: np.ndarray, ndim: int, axis, keepdims: bool) -> np.ndarray:
+    """A reduction's output with the reduced axes kept as length 1, as keepdims=True leaves them."""
+    return g if keepdims else np.expand_dims(g, tuple(range(ndim)) if axis is None else axis)
+
+
 def _unreduce(g: np.ndarray, shape: Shape, axis, keepdims: bool) -> np.ndarray:
     """Broadcast a reduction's output back over the axes it reduced (a read-only view)."""
-    if not keepdims:
-        g = np.expand_dims(g, tuple(range(len(shape))) if axis is None else axis)
-    return np.broadcast_to(g, shape)
+    return np.broadcast_to(_keepdims(g, len(shape), axis, keepdims), shape)
 
 
 def _max_vjp(g: np.ndarray, ans: np.ndarray, x: np.ndarray, axis, keepdims: bool) -> np.ndarray:
     """Route g to the maxima of x; tied maxima share it evenly, as torch.amax does."""
-    winners = x == _unreduce(ans, x.shape, axis, keepdims)
-    share = _unreduce(g, x.shape, axis, keepdims) / winners.sum(axis, keepdims=True, dtype=g.dtype)
+    winners = x == _keepdims(ans, x.ndim, axis, keepdims)
+    # each maximum's share, computed at the reduced size and broadcast by the one product
+    share = _keepdims(g, x.ndim, axis, keepdims) / winners.sum(axis, keepdims=True, dtype=g.dtype)
     return winners * share
 
 
@@ -93,9 +97,22 @@ def _scatter(g: np.ndarray, shape: Shape, index) -> np.ndarray:
     return z
 
 
+def _filled(shape: Shape, value: float, dtype, strides: tuple[int, ...]) -> np.ndarray:
+    """An array of `shape` filled with `value`, its axes in memory in the order of `strides`."""
+    order = sorted(range(len(shape)), key=lambda a: -strides[a])
+    return np.full([shape[a] for a in order], value, dtype).transpose(np.argsort(order))
+
+
 def _pad(x: np.ndarray, widths: tuple[tuple[int, int], ...], value: float) -> np.ndarray:
-    """x surrounded by `value`: widths[i] = (before, after) for axis i."""
-    return np.pad(x, widths, constant_values=value)
+    """x surrounded by `value`: widths[i] = (before, after) for axis i.
+
+    Laid out in memory as x is (np.pad makes C order): after a convolution, whose output is
+    channels-last in memory, the next im2col copy then moves runs of channels.
+    """
+    shape = tuple(lo + n + hi for (lo, hi), n in zip(widths, x.shape))
+    z = _filled(shape, value, x.dtype, x.strides)
+    _crop(z, widths)[...] = x
+    return z
 
 
 def _crop(g: np.ndarray, widths: tuple[tuple[int, int], ...]) -> np.ndarray:
@@ -114,8 +131,7 @@ def _windows_vjp(g, ans, x, kernel: Shape, stride: Shape, dilation: Shape) -> np
     """Add each window's cotangent back onto the pixels it covered (col2im), tap by tap."""
     # z is laid out in memory as g's windows are (channels last after im2col), so each tap's add
     # walks both arrays in memory order
-    axes = sorted(range(x.ndim), key=lambda a: -g.strides[a])
-    z = np.zeros([x.shape[a] for a in axes], g.dtype).transpose(np.argsort(axes))
+    z = _filled(x.shape, 0.0, g.dtype, g.strides[: x.ndim])
     oh, ow = g.shape[-4:-2]
     for i, j in product(range(kernel[0]), range(kernel[1])):
         rows = slice(i * dilation[0], i * dilation[0] + stride[0] * (oh - 1) + 1, stride[0])
