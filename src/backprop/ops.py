@@ -1,7 +1,8 @@
 """The primitives: one table of forward functions and VJP rules, plus `unbroadcast`.
 
 A VJP rule maps the cotangent `g` of a primitive's output `ans` to the cotangent of one input,
-`rule(g, ans, *inputs, **params)`. Everything else (sub, div, mean, softmax, cross-entropy...) is
+`rule(g, ans, *inputs, **params)` (for add, mul and pow still at the broadcast shape: see
+Primitive). Everything else (sub, div, mean, softmax, cross-entropy...) is
 composed of these primitives and needs no rule of its own.
 """
 
