@@ -40,19 +40,19 @@ def apply(op: str, *inputs: Tensor, **params) -> Tensor:
     except ValueError as error:
         shapes = " and ".join(str(a.shape) for a in arrays)
         raise ValueError(f"{op}: cannot apply to shapes {shapes}: {error}") from error
-    out = _record(data, requires_grad, op, inputs, params)
-    # what the VJP rules will read: the arrays this forward pass used. A tuple, not the list: holding
+    # the VJP rules will read the arrays this forward pass used; as a tuple, not the list: holding
     # no Python objects that can form cycles, the collector untracks it, so a deep graph brings on
     # fewer full garbage collections (each of which walks the whole heap)
-    out._inputs = tuple(arrays)
-    return out
+    return _record(data, requires_grad, op, inputs, tuple(arrays), params)
 
 
-def _record(data, requires_grad: bool, op: str | None, parents: tuple, params: dict) -> Tensor:
+def _record(
+    data, requires_grad: bool, op: str | None, parents: tuple, inputs: tuple, params: dict
+) -> Tensor:
     """A Tensor holding `data` exactly as given: a primitive's result, or a lifted constant."""
     out = Tensor.__new__(Tensor)
     out.data, out.grad, out.requires_grad, out._retains_grad = data, None, requires_grad, False
-    out.op, out.parents, out._inputs, out._params = op, parents, (), params
+    out.op, out.parents, out._inputs, out._params = op, parents, inputs, params
     out._serial = next(_serials)
     return out
 
@@ -118,7 +118,7 @@ class Tensor:
         if isinstance(other, Tensor):
             return other
         if isinstance(other, int | float):  # a NumPy scalar, like a 0-d result (see the class)
-            return _record(self.data.dtype.type(other), False, None, (), {})
+            return _record(self.data.dtype.type(other), False, None, (), (), {})
         if isinstance(other, np.ndarray | np.generic | list):
             return Tensor(other)
         return None
