@@ -45,8 +45,11 @@ def conv2d(x, w, b=None, stride=1, padding=0, dilation=1) -> Tensor:
     )
     cols = _windows(x, (kh, kw), s, p, d, value=0.0)
     oh, ow = cols.shape[2:4]
-    cols = cols.transpose(0, 2, 3, 1, 4, 5).reshape(n * oh * ow, c * kh * kw)
-    out = (cols @ w.reshape(o, c * kh * kw).T).reshape(n, oh, ow, o).transpose(0, 3, 1, 2)
+    # columns ordered (kh, kw, c), c fastest: the im2col copy then moves c values per step, and
+    # col2im (backward) reads g in such runs rather than every (kh·kw)-th number
+    cols = cols.transpose(0, 2, 3, 4, 5, 1).reshape(n * oh * ow, kh * kw * c)
+    w_cols = w.transpose(0, 2, 3, 1).reshape(o, kh * kw * c)
+    out = (cols @ w_cols.T).reshape(n, oh, ow, o).transpose(0, 3, 1, 2)
     return out if b is None else out + as_tensor(b).reshape(1, o, 1, 1)
 
 

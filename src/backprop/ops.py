@@ -1,7 +1,8 @@
 """The primitives: one table of forward functions and VJP rules, plus `unbroadcast`.
 
 A VJP rule maps the cotangent `g` of a primitive's output `ans` to the cotangent of one input,
-`rule(g, ans, *inputs, **params)`. Everything else (sub, div, mean, softmax, cross-entropy...) is
+`rule(g, ans, *inputs, **params)` (for add, mul and pow still at the broadcast shape: see
+Primitive). Everything else (sub, div, mean, softmax, cross-entropy...) is
 composed of these primitives and needs no rule of its own.
 """
 
@@ -21,16 +22,25 @@ class Primitive:
 
     (In an MLP step, the gradient of the data batch alone would cost a quarter of the backward
     FLOPs; and x ** 2 must not take ln x for the constant exponent's cotangent.)
+
+    The rules of a `broadcasting` primitive return cotangents of the output's shape; `unbroadcast`
+    sums each back to its input's shape, here and in the engine (which skips that call for a NumPy
+    scalar: a 0-d output had nothing to broadcast).
     """
 
-    __slots__ = ("forward", "vjps")
+    __slots__ = ("broadcasting", "forward", "vjps")
 
-    def __init__(self, forward: Callable[..., np.ndarray], *vjps: Rule) -> None:
-        self.forward, self.vjps = forward, vjps
+    def __init__(
+        self, forward: Callable[..., np.ndarray], *vjps: Rule, broadcasting: bool = False
+    ) -> None:
+        self.forward, self.vjps, self.broadcasting = forward, vjps, broadcasting
 
     def vjp(self, g: np.ndarray, ans: np.ndarray, *inputs: np.ndarray, **params) -> tuple:
         """All cotangents at once, one per input: vjp(g, ans, *inputs, **params)."""
-        return tuple(rule(g, ans, *inputs, **params) for rule in self.vjps)
+        cotangents = [rule(g, ans, *inputs, **params) for rule in self.vjps]
+        if self.broadcasting:
+            cotangents = [unbroadcast(c, np.shape(x)) for c, x in zip(cotangents, inputs)]
+        return tuple(cotangents)
 
 
 def unbroadcast(g: np.ndarray, shape: Shape) -> np.ndarray:
@@ -42,17 +52,21 @@ def unbroadcast(g: np.ndarray, shape: Shape) -> np.ndarray:
     return g.sum(axis=tuple(range(lead)) + stretched, keepdims=True).reshape(shape)
 
 
+def _keepdims(g: np.ndarray, ndim: int, axis, keepdims: bool) -> np.ndarray:
+    """A reduction's output with the reduced axes kept as length 1, as keepdims=True leaves them."""
+    return g if keepdims else np.expand_dims(g, tuple(range(ndim)) if axis is None else axis)
+
+
 def _unreduce(g: np.ndarray, shape: Shape, axis, keepdims: bool) -> np.ndarray:
     """Broadcast a reduction's output back over the axes it reduced (a read-only view)."""
-    if not keepdims:
-        g = np.expand_dims(g, tuple(range(len(shape))) if axis is None else axis)
-    return np.broadcast_to(g, shape)
+    return np.broadcast_to(_keepdims(g, len(shape), axis, keepdims), shape)
 
 
 def _max_vjp(g: np.ndarray, ans: np.ndarray, x: np.ndarray, axis, keepdims: bool) -> np.ndarray:
     """Route g to the maxima of x; tied maxima share it evenly, as torch.amax does."""
-    winners = x == _unreduce(ans, x.shape, axis, keepdims)
-    share = _unreduce(g, x.shape, axis, keepdims) / winners.sum(axis, keepdims=True, dtype=g.dtype)
+    winners = x == _keepdims(ans, x.ndim, axis, keepdims)
+    # each maximum's share, computed at the reduced size and broadcast by the one product
+    share = _keepdims(g, x.ndim, axis, keepdims) / winners.sum(axis, keepdims=True, dtype=g.dtype)
     return winners * share
 
 
@@ -84,9 +98,22 @@ def _scatter(g: np.ndarray, shape: Shape, index) -> np.ndarray:
     return z
 
 
+def _filled(shape: Shape, value: float, dtype, strides: tuple[int, ...]) -> np.ndarray:
+    """An array of `shape` filled with `value`, its axes in memory in the order of `strides`."""
+    order = sorted(range(len(shape)), key=lambda a: -strides[a])
+    return np.full([shape[a] for a in order], value, dtype).transpose(np.argsort(order))
+
+
 def _pad(x: np.ndarray, widths: tuple[tuple[int, int], ...], value: float) -> np.ndarray:
-    """x surrounded by `value`: widths[i] = (before, after) for axis i."""
-    return np.pad(x, widths, constant_values=value)
+    """x surrounded by `value`: widths[i] = (before, after) for axis i.
+
+    Laid out in memory as x is (np.pad makes C order): after a convolution, whose output is
+    channels-last in memory, the next im2col copy then moves runs of channels.
+    """
+    shape = tuple(lo + n + hi for (lo, hi), n in zip(widths, x.shape))
+    z = _filled(shape, value, x.dtype, x.strides)
+    _crop(z, widths)[...] = x
+    return z
 
 
 def _crop(g: np.ndarray, widths: tuple[tuple[int, int], ...]) -> np.ndarray:
@@ -105,8 +132,7 @@ def _windows_vjp(g, ans, x, kernel: Shape, stride: Shape, dilation: Shape) -> np
     """Add each window's cotangent back onto the pixels it covered (col2im), tap by tap."""
     # z is laid out in memory as g's windows are (channels last after im2col), so each tap's add
     # walks both arrays in memory order
-    axes = sorted(range(x.ndim), key=lambda a: -g.strides[a])
-    z = np.zeros([x.shape[a] for a in axes], g.dtype).transpose(np.argsort(axes))
+    z = _filled(x.shape, 0.0, g.dtype, g.strides[: x.ndim])
     oh, ow = g.shape[-4:-2]
     for i, j in product(range(kernel[0]), range(kernel[1])):
         rows = slice(i * dilation[0], i * dilation[0] + stride[0] * (oh - 1) + 1, stride[0])
@@ -121,18 +147,21 @@ def _windows_vjp(g, ans, x, kernel: Shape, stride: Shape, dilation: Shape) -> np
 PRIMITIVES: dict[str, Primitive] = {
     "add": Primitive(  # d(x + y) = dx + dy
         operator.add,
-        lambda g, ans, x, y: unbroadcast(g, x.shape),
-        lambda g, ans, x, y: unbroadcast(g, y.shape),
+        lambda g, ans, x, y: g,
+        lambda g, ans, x, y: g,
+        broadcasting=True,
     ),
     "mul": Primitive(  # d(xy) = y dx + x dy
         operator.mul,
-        lambda g, ans, x, y: unbroadcast(g * y, x.shape),
-        lambda g, ans, x, y: unbroadcast(g * x, y.shape),
+        lambda g, ans, x, y: g * y,
+        lambda g, ans, x, y: g * x,
+        broadcasting=True,
     ),
     "pow": Primitive(  # d(x^y) = y x^(y-1) dx + x^y ln(x) dy
         operator.pow,
-        lambda g, ans, x, y: unbroadcast(g * y * x ** (y - 1), x.shape),
-        lambda g, ans, x, y: unbroadcast(g * ans * np.log(x), y.shape),
+        lambda g, ans, x, y: g * y * x ** (y - 1),
+        lambda g, ans, x, y: g * ans * np.log(x),
+        broadcasting=True,
     ),
     "matmul": Primitive(  # d(xy) = dx y + x dy
         operator.matmul,
