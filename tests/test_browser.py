@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from chromium import HOW_TO_INSTALL, find_chromium
 
 pytestmark = pytest.mark.browser
 LOCAL = {"127.0.0.1", "localhost"}
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Text left on the page outside code when math failed to typeset.
 UNTYPESET = """() => {
   const main = document.querySelector("article").cloneNode(true);
@@ -35,43 +23,17 @@ MATH = """() => ({
 })"""
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def server(site, site_port):
-    handler = functools.partial(QuietHandler, directory=site)
-    httpd = ThreadingHTTPServer(("127.0.0.1", site_port), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    executable = find_chromium()
-    if executable is None:
-        pytest.fail(HOW_TO_INSTALL, pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(profile), executable_path=executable, headless=True, args=FLAGS
-        )
-        yield context
-        context.close()
-
-
 class Visit:
-    """One page opened with every non-local request blocked and counted, and errors collected."""
+    """One page opened with every non-local request blocked and counted, and errors collected;
+    in the given colour scheme (the palette the reader last chose is forgotten) and width."""
 
-    def __init__(self, browser, url: str) -> None:
+    def __init__(self, browser, url: str, scheme: str = "light", width: int = 1280) -> None:
         self.blocked: list[str] = []
         self.errors: list[str] = []
         self.page = browser.new_page()
+        self.page.set_viewport_size({"width": width, "height": 800})
+        self.page.emulate_media(color_scheme=scheme)
+        self.page.add_init_script("localStorage.clear()")
         self.page.route("**/*", self.route)
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
