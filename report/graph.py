@@ -82,7 +82,7 @@ def draw_graph(root: Tensor, leaves: dict[str, Tensor], path: Path) -> Path:
     row = rows(root, column)
     place = {id(n): (2.6 * column[id(n)], -1.5 * row[id(n)]) for n in order}
     width, height = max(column.values()) + 1, max(row.values()) + 1
-    fig, ax = plt.subplots(figsize=(2.1 * width, 1.3 * height + 0.4))
+    fig, ax = plt.subplots(figsize=(1.5 * width, 0.95 * height + 0.4))
     for node in order:
         for parent in node.parents:
             _arrow(ax, place[id(parent)], place[id(node)])
@@ -109,7 +109,7 @@ def _arrow(ax: plt.Axes, start: tuple[float, float], end: tuple[float, float]) -
 def _box(ax: plt.Axes, xy: tuple[float, float], text: str, constant: bool) -> None:
     """One node: a rounded box, grey for constants, the site's accent for the rest."""
     colour = "#bdbdbd" if constant else ACCENT
-    ax.text(*xy, text, ha="center", va="center", fontsize=8, zorder=3)
+    ax.text(*xy, text, ha="center", va="center", fontsize=9, zorder=3)
     ax.add_patch(
         FancyBboxPatch(
             (xy[0] - HALF_WIDTH, xy[1] - 0.55),
