@@ -3,17 +3,15 @@ Chromium that visits it through a local server."""
 
 from __future__ import annotations
 
-import functools
 import os
 import socket
 import subprocess
 import sys
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from chromium import HOW_TO_INSTALL, find_chromium
+from reader import Look, launch, look, serve
 
 from report.pages import load_results
 
@@ -51,41 +49,42 @@ def site(tmp_path_factory, site_port) -> Path:
     return out
 
 
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def server(site, site_port):
-    handler = functools.partial(QuietHandler, directory=site)
-    httpd = ThreadingHTTPServer(("127.0.0.1", site_port), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    """The built site on its site_url, a missing path answered with its 404 page."""
+    httpd = serve(site, site_port)
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     httpd.shutdown()
 
 
 @pytest.fixture(scope="session")
 def browser(tmp_path_factory):
+    """One headless Chromium for the whole session."""
     executable = find_chromium()
     if executable is None:
         pytest.fail(HOW_TO_INSTALL, pytrace=False)
     from playwright.sync_api import sync_playwright
 
-    profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(profile), executable_path=executable, headless=True, args=FLAGS
-        )
+        context = launch(p, executable, tmp_path_factory.mktemp("chromium-profile"))
         yield context
         context.close()
+
+
+@pytest.fixture(scope="session")
+def looks(server, browser):
+    """Each page looked at once per colour scheme, when a test first asks: `looks(path, scheme)`.
+    With BACKPROP_SCREENSHOTS=DIR, each look also saves desktop and phone screenshots there."""
+    shots = os.environ.get("BACKPROP_SCREENSHOTS")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+    taken: dict[tuple[str, str], Look] = {}
+
+    def get(path: str, scheme: str = "light") -> Look:
+        if (path, scheme) not in taken:
+            taken[path, scheme] = look(
+                browser, server, path, scheme, Path(shots) if shots else None
+            )
+        return taken[path, scheme]
+
+    return get
