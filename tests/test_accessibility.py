@@ -9,7 +9,19 @@ import re
 from pathlib import Path
 
 import pytest
-from reader import MISSING, PHONE, SCHEMES, Visit, built_pages, page_paths, url
+from reader import (
+    COLOUR_RULES,
+    MISSING,
+    ONE_OF_EACH_STYLE,
+    PHONE,
+    PHONE_MEASURE,
+    SCHEMES,
+    Visit,
+    built_pages,
+    page_paths,
+    serious_violations,
+    url,
+)
 
 pytestmark = pytest.mark.browser
 PAGES = page_paths()
@@ -32,6 +44,24 @@ def test_the_page_fits_a_phone(looks, path, scheme):
     assert phone["scrollWidth"] <= PHONE, f"the page scrolls sideways: {phone['scrollWidth']} px"
     assert not phone["stickingOut"], f"wider than the phone: {phone['stickingOut']}"
     assert phone["images"] == 0, "a figure does not shrink to the phone's width"
+
+
+def test_the_checks_catch_what_they_look_for(server, browser):
+    """The page checks above can fail: grey text on white, a figure without alt text and a box
+    wider than a phone, added to a page, are each reported."""
+    visit = Visit(browser, url(server, MISSING))
+    visit.settle()
+    visit.page.evaluate("""() => document.querySelector("article").insertAdjacentHTML("afterbegin",
+      '<p>A <span style="color: #bbb">faint</span> word</p><img src="/assets/images/favicon.png">'
+      + '<div style="width: 600px">wide</div>')""")
+    found = serious_violations(visit.page, skip=COLOUR_RULES)
+    visit.page.evaluate(ONE_OF_EACH_STYLE)  # as every page's look does before the colour rules
+    found += serious_violations(visit.page, rules=COLOUR_RULES)
+    visit.page.set_viewport_size({"width": PHONE, "height": 800})
+    phone = visit.page.evaluate(PHONE_MEASURE)
+    visit.page.close()
+    assert {line.split()[0] for line in found} >= {"color-contrast", "image-alt"}, found
+    assert phone["scrollWidth"] > PHONE and any("wide" in e for e in phone["stickingOut"])
 
 
 @pytest.mark.parametrize("path", PAGES)
