@@ -113,6 +113,9 @@ SETTLED = """async () => {
   await new Promise((next) => requestAnimationFrame(next));
   await document.fonts.ready;
 }"""
+# No transitions: after a resize the theme would fade its tabs in, and axe-core would measure
+# half-transparent text (tests only; nothing else on the page changes).
+STILL = "*, ::before, ::after { transition: none !important; animation: none !important; }"
 # After a resize: the next frame, and the theme's transitions (tabs fading in) finished.
 RESIZED = """async () => {
   await new Promise((next) => requestAnimationFrame(next));
@@ -254,6 +257,7 @@ def look(browser, server: str, path: str, scheme: str, shots: Path | None = None
         phone = page.evaluate(PHONE_MEASURE)
         if shots:
             page.screenshot(path=shots / f"{name}-{scheme}-phone.png", full_page=True)
+        page.add_style_tag(content=STILL)
         page.set_viewport_size({"width": DESKTOP, "height": 800})
         page.evaluate(RESIZED)
         desktop = page.evaluate(MEASURE)
