@@ -84,12 +84,12 @@ def environment_table(env: dict) -> str:
         ("PyTorch's BLAS", f"{env['torch_blas']}, {env['torch_threads']} thread(s)"),
         ("Versions", versions),
     ]
-    return "| This run | |\n|---|---|\n" + "".join(f"| {k} | {v} |\n" for k, v in rows)
+    return "| This run | Value |\n|---|---|\n" + "".join(f"| {k} | {v} |\n" for k, v in rows)
 
 
 def targets_table(cases: dict) -> str:
     """Each target of the performance issue, its measured value and whether it is met."""
-    lines = ["| Target | measured | limit | |", "|---|--:|--:|---|"]
+    lines = ["| Target | measured | limit | met |", "|---|--:|--:|---|"]
     for case in cases.values():
         for t in case["targets"]:
             mark = "met" if t["met"] else "**missed**"

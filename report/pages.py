@@ -118,7 +118,7 @@ def errata(results: dict) -> str:
             ("We compute", f"**{format_value(r['value'], r['fmt'])}**"),
         ]
         blocks.append(
-            f"### {r['title']}\n\n{table(('', 'Value'), values)}\n"
+            f"### {r['title']}\n\n{table(('Source', 'Value'), values)}\n"
             f"{r['erratum']} {link(r, 'Where it is computed')}.\n"
         )
     return "\n".join(blocks)

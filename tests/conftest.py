@@ -1,4 +1,5 @@
-"""Shared fixtures: the report's results and one strict build of the site per test session."""
+"""Shared fixtures: the report's results, one strict build of the site per test session, and a
+Chromium that visits it through a local server."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from chromium import HOW_TO_INSTALL, find_chromium
+from reader import Look, launch, look, serve
 
 from report.pages import load_results
 
@@ -44,3 +47,44 @@ def site(tmp_path_factory, site_port) -> Path:
     )
     assert build.returncode == 0, f"mkdocs build --strict failed:\n{build.stderr[-3000:]}"
     return out
+
+
+@pytest.fixture(scope="session")
+def server(site, site_port):
+    """The built site on its site_url, a missing path answered with its 404 page."""
+    httpd = serve(site, site_port)
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
+    """One headless Chromium for the whole session."""
+    executable = find_chromium()
+    if executable is None:
+        pytest.fail(HOW_TO_INSTALL, pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        context = launch(p, executable, tmp_path_factory.mktemp("chromium-profile"))
+        yield context
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def looks(server, browser):
+    """Each page looked at once per colour scheme, when a test first asks: `looks(path, scheme)`.
+    With BACKPROP_SCREENSHOTS=DIR, each look also saves desktop and phone screenshots there."""
+    shots = os.environ.get("BACKPROP_SCREENSHOTS")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+    taken: dict[tuple[str, str], Look] = {}
+
+    def get(path: str, scheme: str = "light") -> Look:
+        if (path, scheme) not in taken:
+            taken[path, scheme] = look(
+                browser, server, path, scheme, Path(shots) if shots else None
+            )
+        return taken[path, scheme]
+
+    return get

@@ -2,130 +2,74 @@
 
 from __future__ import annotations
 
-import functools
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from urllib.parse import urlparse
+import re
 
 import pytest
-from chromium import HOW_TO_INSTALL, find_chromium
+from reader import MATH_COUNTS, MISSING, SCHEMES, Visit, built_pages, page_paths
 
 pytestmark = pytest.mark.browser
-LOCAL = {"127.0.0.1", "localhost"}
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-# Text left on the page outside code when math failed to typeset.
-UNTYPESET = """() => {
-  const main = document.querySelector("article").cloneNode(true);
-  main.querySelectorAll("pre, code, .katex, script").forEach((e) => e.remove());
-  return main.innerText;
-}"""
-MATH = """() => ({
-  arithmatex: document.querySelectorAll(".arithmatex").length,
-  typeset: document.querySelectorAll(".arithmatex .katex").length,
-  katex: document.querySelectorAll(".katex").length,
-  errors: document.querySelectorAll(".katex-error").length,
-})"""
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def server(site, site_port):
-    handler = functools.partial(QuietHandler, directory=site)
-    httpd = ThreadingHTTPServer(("127.0.0.1", site_port), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    executable = find_chromium()
-    if executable is None:
-        pytest.fail(HOW_TO_INSTALL, pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(profile), executable_path=executable, headless=True, args=FLAGS
-        )
-        yield context
-        context.close()
-
-
-class Visit:
-    """One page opened with every non-local request blocked and counted, and errors collected."""
-
-    def __init__(self, browser, url: str) -> None:
-        self.blocked: list[str] = []
-        self.errors: list[str] = []
-        self.page = browser.new_page()
-        self.page.route("**/*", self.route)
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.response = self.page.goto(url, wait_until="networkidle")
-
-    def route(self, route) -> None:
-        if urlparse(route.request.url).hostname in LOCAL:
-            route.continue_()
-        else:
-            self.blocked.append(route.request.url)
-            route.abort()
-
-    def math(self) -> dict:
-        self.page.wait_for_function("() => typeof renderMathInElement === 'function'")
-        return self.page.evaluate(MATH)
-
-
-def pages(site: Path) -> list[str]:
-    return sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
+PAGES = page_paths()
 
 
 def test_every_page_is_found(site):
-    assert {".", "autodiff", "errata", "generated/notebooks/autodiff"} <= set(pages(site))
+    assert {".", "autodiff", "errata", "generated/notebooks/autodiff"} <= set(built_pages(site))
 
 
-def test_every_page_loads_offline_and_typesets_its_math(site, server, browser):
-    for path in pages(site):
-        visit = Visit(browser, server + ("" if path == "." else path + "/"))
-        math = visit.math()
-        text = visit.page.evaluate(UNTYPESET)
-        visit.page.close()
-        assert visit.response.status == 200, path
-        assert not visit.errors, f"{path}: console errors {visit.errors}"
-        assert not visit.blocked, f"{path}: requests to other hosts {visit.blocked}"
-        assert math["errors"] == 0, f"{path}: {math['errors']} KaTeX errors"
-        assert math["typeset"] == math["arithmatex"], f"{path}: untypeset math {math}"
-        assert not any(d in text for d in ("\\(", "\\[", "$$")), f"{path}: raw TeX in {text!r}"
+def test_every_built_page_is_checked(site):
+    """The pages the browser tests are parametrized over (from docs/) are the pages built."""
+    assert built_pages(site) == PAGES
 
 
-def test_notebook_pages_typeset_their_math(site, server, browser):
-    visit = Visit(browser, server + "generated/notebooks/autodiff/")
-    assert visit.math()["katex"] > 0
-    visit.page.close()
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("path", PAGES)
+def test_the_page_loads_offline_and_typesets_its_math(looks, path, scheme):
+    seen = looks(path, scheme)
+    shown = seen.desktop
+    assert seen.status == 200
+    assert shown["scheme"] == SCHEMES[scheme], "the colour scheme follows the reader's system"
+    assert not seen.errors, f"console errors {seen.errors}"
+    assert not seen.missing, f"files not found {seen.missing}"
+    assert not seen.blocked, f"requests to other hosts {seen.blocked}"
+    assert shown["katexErrors"] == 0, f"{shown['katexErrors']} KaTeX errors"
+    assert shown["typeset"] == shown["arithmatex"], "untypeset math"
+    text = shown["untypeset"]
+    assert not any(d in text for d in ("\\(", "\\[", "$$")), f"raw TeX in {text!r}"
 
 
-def test_math_typesets_after_instant_navigation(site, server, browser):
+def test_notebook_pages_typeset_their_math(looks):
+    assert looks("generated/notebooks/autodiff").desktop["katex"] > 0
+
+
+def test_a_missing_page_is_answered_by_the_404_page(looks):
+    seen = looks(MISSING)
+    assert seen.status == 404
+    assert seen.desktop["title"].startswith("Page not found")
+    assert not seen.missing, f"its styles and scripts load from any depth: {seen.missing}"
+    assert len(seen.errors) == 1 and "404" in seen.errors[0]  # the page itself, and only it
+    assert not seen.blocked
+
+
+def test_math_typesets_after_instant_navigation(server, browser):
     visit = Visit(browser, server)
     visit.page.evaluate("() => { window.notReloaded = true; }")
     # instant navigation rewrites links to absolute URLs
     visit.page.locator("article a[href$='/autodiff/']").first.click()
-    visit.page.wait_for_url("**/autodiff/")
+    visit.page.wait_for_url(re.compile(r"/autodiff/(#[\w-]*)?$"))  # the theme tracks the section
     visit.page.wait_for_function("() => document.querySelectorAll('.arithmatex .katex').length > 0")
-    math = visit.page.evaluate(MATH)
+    math = visit.page.evaluate(MATH_COUNTS)
     assert visit.page.evaluate("() => window.notReloaded === true"), "navigation reloaded the page"
     assert math["typeset"] == math["arithmatex"] > 0 and math["errors"] == 0
     assert not visit.errors and not visit.blocked
     visit.page.close()
+
+
+def test_a_request_to_another_host_is_caught(server, browser):
+    """The offline checks above can fail: a request elsewhere is blocked and reported."""
+    visit = Visit(browser, server)
+    visit.page.evaluate("""() => new Promise((done) => {
+      const image = new Image();
+      image.onerror = done;
+      image.src = "https://example.org/pixel.png";
+    })""")
+    visit.page.close()
+    assert visit.blocked == ["https://example.org/pixel.png"]

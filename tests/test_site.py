@@ -1,11 +1,30 @@
 """The built site: headline numbers on the right pages, none of them typed into docs/."""
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
+NOTEBOOKS = DOCS / "generated" / "notebooks"
+MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.DOTALL)
+# In a formula: words (\text{in}, \operatorname{sign}, \mathbb{R}, environments) and sub- and
+# superscripts (r_{l-1}, \beta^t) are not symbols of their own; other commands (\frac, \ln,
+# \partial, \sum) are operators.
+WORDS = re.compile(r"\\(?:text|operatorname|mathrm|mathbb|begin|end)\{[^}]*\}")
+SCRIPTS = re.compile(r"[_^](?:\{[^{}]*\}|\\[A-Za-z]+|.)")
+GREEK = [
+    *["alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta"],
+    *["lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "varphi", "chi", "psi"],
+    *["omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega"],
+]
+KEPT = {*GREEK, "bar", "hat", "tilde"}
+SYMBOL = re.compile(
+    r"\\(?:bar|hat|tilde)\s*\{?\s*(?:\\[A-Za-z]+|[A-Za-z])\}?"
+    rf"|\\(?:{'|'.join(GREEK)})(?![A-Za-z])"
+    r"|(?<![\\A-Za-z])[A-Za-z](?![A-Za-z])"
+)
 
 # page (as built) -> numbers its HTML must show
 SHOWN = {
@@ -53,3 +72,35 @@ def test_notebooks_are_pages_with_a_download(site):
 def test_katex_is_served_by_the_site(site):
     assert (site / "assets" / "katex" / "katex.min.js").is_file()
     assert list((site / "assets" / "katex" / "fonts").glob("*.woff2"))
+
+
+def symbols(markdown: str) -> set[str]:
+    """The symbols in a page's formulas (code blocks skipped): letters, Greek letters, and
+    letters with a bar or a hat, as written in TeX (`\\bar{v}` and `\\bar v` alike)."""
+    found = set()
+    for match in MATH.finditer(re.sub(r"```.*?```", "", markdown, flags=re.DOTALL)):
+        tex = SCRIPTS.sub(" ", WORDS.sub(" ", match[1] or match[2]))
+        tex = re.sub(r"\\([A-Za-z]+)", lambda m: m[0] if m[1] in KEPT else " ", tex)
+        found |= {re.sub(r"[\s{}]", "", s) for s in SYMBOL.findall(tex)}
+    return found
+
+
+def test_symbols_are_found():
+    found = symbols(
+        r"$\hat m_t = m_t/(1 - \beta^t)$, $$\bar{v}_3 = \frac{du}{dx}\text{ at } k'_l$$"
+    )
+    assert found == {r"\hatm", "m", r"\beta", r"\barv", "k"}
+
+
+@pytest.mark.site
+def test_the_notation_page_has_every_symbol_of_the_site():
+    """Every symbol in a formula of a page or an executed notebook is on the notation page."""
+    notation = symbols((DOCS / "notation.md").read_text())
+    texts = {p.name: p.read_text() for p in DOCS.glob("*.md") if p.name != "notation.md"}
+    for nb in NOTEBOOKS.glob("*.ipynb"):
+        cells = json.loads(nb.read_text())["cells"]
+        texts[nb.name] = "\n".join(
+            "".join(c["source"]) for c in cells if c["cell_type"] == "markdown"
+        )
+    missing = {name: sorted(symbols(text) - notation) for name, text in texts.items()}
+    assert not any(missing.values()), f"symbols not on the notation page: {missing}"
