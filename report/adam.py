@@ -276,7 +276,7 @@ results.record(
 
 # %%
 table = [
-    "| | Component 1 | Component 2 |",
+    "| Quantity | Component 1 | Component 2 |",
     "|---|---:|---:|",
     f"| Gradient g₁ | {G1[0]:g} | {G1[1]:g} |",
     f"| Gradient g₂ | {G2[0]:g} | {G2[1]:g} |",

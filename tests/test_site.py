@@ -78,7 +78,9 @@ def symbols(markdown: str) -> set[str]:
     """The symbols in a page's formulas (code blocks skipped): letters, Greek letters, and
     letters with a bar or a hat, as written in TeX (`\\bar{v}` and `\\bar v` alike)."""
     found = set()
-    for match in MATH.finditer(re.sub(r"```.*?```", "", markdown, flags=re.DOTALL)):
+    markdown = re.sub(r"```.*?```", "", markdown, flags=re.DOTALL)
+    markdown = re.sub(r"\{\{.*?\}\}", "0", markdown)  # a {{ key }} is a number, not a symbol
+    for match in MATH.finditer(markdown):
         tex = SCRIPTS.sub(" ", WORDS.sub(" ", match[1] or match[2]))
         tex = re.sub(r"\\([A-Za-z]+)", lambda m: m[0] if m[1] in KEPT else " ", tex)
         found |= {re.sub(r"[\s{}]", "", s) for s in SYMBOL.findall(tex)}
@@ -88,8 +90,9 @@ def symbols(markdown: str) -> set[str]:
 def test_symbols_are_found():
     found = symbols(
         r"$\hat m_t = m_t/(1 - \beta^t)$, $$\bar{v}_3 = \frac{du}{dx}\text{ at } k'_l$$"
+        r" ${{ adam.first_step_1 }}\,\alpha$"
     )
-    assert found == {r"\hatm", "m", r"\beta", r"\barv", "k"}
+    assert found == {r"\hatm", "m", r"\beta", r"\barv", "k", r"\alpha"}
 
 
 @pytest.mark.site
