@@ -38,7 +38,8 @@ def show(name: str, case: dict) -> None:
     """Each table as median [q1, q3] and ratio to its reference, then the targets."""
     print(f"\n== {name}: {case['title']}")
     for g in case["groups"]:
-        print(f"  {g['title']} ({g['unit']}; ratio to {g['reference']})")
+        against = f"; ratio to {g['reference']}" if g["reference"] else ""
+        print(f"  {g['title']} ({g['unit']}{against})")
         for row in g["rows"]:
             ratio = "" if row["ratio"] is None else f"{row['ratio']:6.2f}x"
             print(

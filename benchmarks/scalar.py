@@ -6,6 +6,7 @@ engine's bookkeeping. Ours against micrograd (Karpathy's scalar engine), PyTorch
 
 from __future__ import annotations
 
+import gc
 import math
 import sys
 
@@ -77,6 +78,19 @@ def tree(leaves: list):
     return leaves[0]
 
 
+def paused(step):
+    """`step` with Python's cyclic garbage collector paused: what the collector costs, measured."""
+
+    def without_gc() -> None:
+        gc.disable()
+        try:
+            step()
+        finally:
+            gc.enable()
+
+    return without_gc
+
+
 def graph_steps(shape: str, n: int, skipped: dict[str, str]) -> dict:
     """Build the graph from fresh leaves and backprop through it, for each engine."""
     import torch
@@ -91,8 +105,12 @@ def graph_steps(shape: str, n: int, skipped: dict[str, str]) -> dict:
         xs = leaves(make)
         (chain(xs[0], n) if shape == "chain" else tree(xs)).backward()
 
+    def ours() -> None:
+        run(lambda v: Tensor(v, requires_grad=True))
+
     steps = {
-        "backprop": lambda: run(lambda v: Tensor(v, requires_grad=True)),
+        "backprop": ours,
+        "backprop, gc paused": paused(ours),
         "PyTorch": lambda: run(lambda v: torch.tensor(v, dtype=torch.float64, requires_grad=True)),
     }
     if micrograd := peer("micrograd.engine", skipped, "micrograd"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import datetime
+import gc
 import importlib
 import os
 import platform
@@ -23,14 +24,20 @@ def timings(steps: dict[str, Step], *, warmup: int, repeats: int, number: int) -
 
     Contenders take turns block by block, in an order rotated every round, so neither a slow
     spell of a shared machine nor a thread pool another library leaves spinning favours anyone.
+    What exists before timing starts (the libraries of every contender) is frozen out of the
+    garbage collector, whose full passes would otherwise walk torch's and jax's heaps as well,
+    and each block starts collected, so no one pays for the cycles another contender left.
     """
     for step in steps.values():
         for _ in range(warmup):
             step()
+    gc.collect()
+    gc.freeze()
     names = list(steps)
     seconds = {name: np.empty(repeats) for name in names}
     for r in range(repeats):
         for name in names[r % len(names) :] + names[: r % len(names)]:
+            gc.collect()
             start = time.perf_counter()
             for _ in range(number):
                 steps[name]()
@@ -44,7 +51,7 @@ def group(title: str, seconds: dict, reference: str | None, unit: str, **extra) 
     base = np.median(seconds[reference]) if reference else None
     rows = []
     for name, t in seconds.items():
-        q1, median, q3 = np.percentile(t * scale, [25, 50, 75])
+        q1, median, q3 = np.percentile(np.asarray(t) * scale, [25, 50, 75])
         ratio = None if base is None else float(np.median(t) / base)
         rows.append({"name": name, "median": median, "q1": q1, "q3": q3, "ratio": ratio})
     return {"title": title, "unit": unit, "reference": reference, "rows": rows, **extra}
