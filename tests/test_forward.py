@@ -50,6 +50,47 @@ def test_forward_and_reverse_mode_build_the_same_jacobian():
     np.testing.assert_allclose(np.stack(columns, axis=1), np.stack(rows), rtol=1e-13)
 
 
+A = np.random.default_rng(1).normal(size=(2, 3))  # a constant for the reflected matmul
+METHODS = {  # name -> (function, shapes of its inputs): every Tensor method Dual also has
+    "matmul": (lambda a, b: a @ b, [(3, 4), (4, 2)]),
+    "rmatmul by a constant": (lambda a: A @ a, [(3, 2)]),
+    "getitem": (lambda a: a[1:, ::2], [(3, 4)]),
+    "relu": (lambda a: a.relu(), [(3, 4)]),
+    "sigmoid": (lambda a: a.sigmoid(), [(3, 4)]),
+    "mean over an axis": (lambda a: a.mean(axis=0), [(3, 4)]),
+    "mean of all": (lambda a: a.mean(), [(3, 4)]),
+    "max of all": (lambda a: a.max(), [(3, 4)]),
+    "max over an axis, kept": (lambda a: a.max(axis=1, keepdims=True), [(3, 4)]),
+    "reshape": (lambda a: a.reshape(2, 6), [(3, 4)]),
+    "transpose": (lambda a: a.transpose(), [(3, 4)]),
+    "transpose given axes": (lambda a: a.transpose((1, 0, 2)), [(2, 3, 4)]),
+}
+
+
+@pytest.mark.parametrize("name", METHODS)
+def test_forward_mode_agrees_with_reverse_mode_on_every_method(name):
+    """The dot-product test: u·(J v) from one jvp equals (Jᵀu)·v from one backward pass."""
+    f, shapes = METHODS[name]
+    rng = np.random.default_rng(0)
+    primals = [rng.normal(size=s) for s in shapes]
+    tangents = [rng.normal(size=s) for s in shapes]
+    value, jv = jvp(f, primals, tangents)
+    leaves = [Tensor(p, requires_grad=True) for p in primals]
+    u = rng.normal(size=np.shape(value))
+    f(*leaves).backward(u)
+    # a handful of float64 operations either way: round-off only
+    assert np.sum(u * jv) == pytest.approx(
+        sum(np.sum(leaf.grad * t) for leaf, t in zip(leaves, tangents)), rel=1e-12
+    )
+
+
+def test_tied_maxima_share_the_derivative_in_both_modes():
+    x, v = np.array([1.0, 3.0, 3.0]), np.array([0.0, 1.0, 0.5])
+    _, tangent = jvp(lambda a: a.max(), (x,), (v,))
+    assert tangent == pytest.approx(0.75)  # the mean of the tied maxima's tangents
+    assert grad(lambda a: a.max())(x) == pytest.approx([0.0, 0.5, 0.5])
+
+
 def test_dual_exponent_and_reflected_operators():
     _, tangent = jvp(lambda x, y: 2**x / (1 - y) + x**y, (1.5, 0.5), (1.0, 1.0))
     x, y = 1.5, 0.5

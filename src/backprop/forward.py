@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from backprop.engine import _varargs  # reshape(2, 3) or reshape((2, 3)): the Tensor's parsing
+
 
 class Dual:
     """A value and its tangent (directional derivative), propagated together."""
@@ -52,8 +54,18 @@ class Dual:
             b.value * a.value ** (b.value - 1) * a.tangent + value * np.log(a.value) * b.tangent,
         )
 
+    def __matmul__(self, other) -> Dual:
+        """Product rule for matrices: (AB)' = A'B + AB'."""
+        other = _dual(other)
+        return Dual(
+            self.value @ other.value, self.tangent @ other.value + self.value @ other.tangent
+        )
+
     __radd__ = __add__
     __rmul__ = __mul__
+
+    def __rmatmul__(self, other) -> Dual:
+        return _dual(other) @ self
 
     def __rsub__(self, other) -> Dual:
         return _dual(other) - self
@@ -78,10 +90,47 @@ class Dual:
         t = np.tanh(self.value)
         return Dual(t, (1 - t**2) * self.tangent)
 
+    def relu(self) -> Dual:
+        """max(x, 0)' = [x > 0] x': at 0 the derivative is taken as 0, as reverse mode and torch do."""
+        return Dual(np.maximum(self.value, 0), (self.value > 0) * self.tangent)
+
+    def sigmoid(self) -> Dual:
+        """σ' = σ(1 − σ), with σ(x) = (1 + tanh(x/2))/2 (no overflow for large |x|)."""
+        s = (1 + np.tanh(self.value / 2)) / 2
+        return Dual(s, s * (1 - s) * self.tangent)
+
     def sum(self, axis=None, keepdims: bool = False) -> Dual:
         return Dual(
             self.value.sum(axis, keepdims=keepdims), self.tangent.sum(axis, keepdims=keepdims)
         )
+
+    def mean(self, axis=None, keepdims: bool = False) -> Dual:
+        total = self.sum(axis, keepdims)
+        return total / (self.value.size // total.value.size)
+
+    def max(self, axis=None, keepdims: bool = False) -> Dual:
+        """Tied maxima share the derivative: the mean of their tangents (torch.amax's rule)."""
+        at_max = self.value == self.value.max(axis, keepdims=True)
+        count = at_max.sum(axis, keepdims=keepdims)
+        tangent = np.where(at_max, self.tangent, 0).sum(axis, keepdims=keepdims) / count
+        return Dual(self.value.max(axis, keepdims=keepdims), tangent)
+
+    def __getitem__(self, index) -> Dual:
+        return Dual(self.value[index], self.tangent[index])
+
+    def reshape(self, *shape) -> Dual:
+        """reshape(2, 3) or reshape((2, 3)), as in NumPy."""
+        shape = _varargs(shape)
+        return Dual(self.value.reshape(shape), self.tangent.reshape(shape))
+
+    def transpose(self, *axes) -> Dual:
+        """Permute axes (reverse them if none are given), as in NumPy."""
+        axes = _varargs(axes) or None
+        return Dual(self.value.transpose(axes), self.tangent.transpose(axes))
+
+    shape = property(lambda self: self.value.shape)
+    ndim = property(lambda self: self.value.ndim)
+    size = property(lambda self: self.value.size)
 
     def __repr__(self) -> str:
         return f"Dual({self.value!r}, tangent={self.tangent!r})"
