@@ -89,7 +89,8 @@ def test_keyboard_reaches_content_and_search(server, browser):
     assert page.evaluate(focused) == "article", "Tab after skipping does not reach the text"
     page.keyboard.press("/")
     page.wait_for_function("() => document.querySelector('#__search').checked")
-    assert page.evaluate("() => document.activeElement.name") == "query"
+    # the theme focuses the query field just after opening the dialog: wait for it (15 s at most)
+    page.wait_for_function("() => document.activeElement.name === 'query'")
     page.keyboard.type("Adam")
     page.wait_for_selector(".md-search-result__item")
     page.keyboard.press("ArrowDown")
