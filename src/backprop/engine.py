@@ -9,7 +9,7 @@ from operator import attrgetter
 
 import numpy as np
 
-from backprop.ops import PRIMITIVES, unbroadcast
+from backprop.ops import PRIMITIVES
 
 
 def _as_float_array(data) -> np.ndarray:
@@ -212,11 +212,9 @@ class Tensor:
             # NB: no higher-order gradients: the rules run on plain ndarrays, so backward is not
             #     recorded.
             primitive = PRIMITIVES[node.op]
-            for parent, x, rule in zip(node.parents, node._inputs, primitive.vjps):
+            for i, parent in enumerate(node.parents):
                 if parent.requires_grad:
-                    g_parent = rule(g, node.data, *node._inputs, **node._params)
-                    if primitive.broadcasting and type(g_parent) is np.ndarray:
-                        g_parent = unbroadcast(g_parent, x.shape)
+                    g_parent = primitive.cotangent(i, g, node.data, node._inputs, node._params)
                     _accumulate(grads, owned, parent, g_parent, g)
 
     def _seed(self, grad) -> np.ndarray:

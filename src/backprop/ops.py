@@ -23,9 +23,8 @@ class Primitive:
     (In an MLP step, the gradient of the data batch alone would cost a quarter of the backward
     FLOPs; and x ** 2 must not take ln x for the constant exponent's cotangent.)
 
-    The rules of a `broadcasting` primitive return cotangents of the output's shape; `unbroadcast`
-    sums each back to its input's shape, here and in the engine (which skips that call for a NumPy
-    scalar: a 0-d output had nothing to broadcast).
+    The rules of a `broadcasting` primitive return cotangents of the output's shape; `cotangent`
+    sums each back to its input's shape with `unbroadcast`.
     """
 
     __slots__ = ("broadcasting", "forward", "vjps")
@@ -35,12 +34,17 @@ class Primitive:
     ) -> None:
         self.forward, self.vjps, self.broadcasting = forward, vjps, broadcasting
 
+    def cotangent(self, i: int, g: np.ndarray, ans: np.ndarray, inputs: tuple, params: dict):
+        """The cotangent of input i, at that input's shape (a NumPy scalar, from a 0-d output,
+        had nothing to broadcast)."""
+        c = self.vjps[i](g, ans, *inputs, **params)
+        if self.broadcasting and type(c) is np.ndarray:
+            c = unbroadcast(c, np.shape(inputs[i]))
+        return c
+
     def vjp(self, g: np.ndarray, ans: np.ndarray, *inputs: np.ndarray, **params) -> tuple:
         """All cotangents at once, one per input: vjp(g, ans, *inputs, **params)."""
-        cotangents = [rule(g, ans, *inputs, **params) for rule in self.vjps]
-        if self.broadcasting:
-            cotangents = [unbroadcast(c, np.shape(x)) for c, x in zip(cotangents, inputs)]
-        return tuple(cotangents)
+        return tuple(self.cotangent(i, g, ans, inputs, params) for i in range(len(self.vjps)))
 
 
 def unbroadcast(g: np.ndarray, shape: Shape) -> np.ndarray:
