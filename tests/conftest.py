@@ -33,14 +33,19 @@ def site_port() -> int:
         return probe.getsockname()[1]
 
 
+# The repository the Pages workflow names (REPO_URL, REPO_NAME): the tests build with one, so the
+# browser tests see the deployed header, repository link included.
+REPOSITORY = {"REPO_URL": "https://github.com/example/backprop", "REPO_NAME": "example/backprop"}
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory, site_port) -> Path:
-    """The site, built with `mkdocs build --strict` into a temporary folder."""
+    """The site, built with `mkdocs build --strict` into a temporary folder, as deployed."""
     out = tmp_path_factory.mktemp("site")
     build = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
         cwd=ROOT,
-        env={**os.environ, "SITE_URL": f"http://127.0.0.1:{site_port}/"},
+        env={**os.environ, **REPOSITORY, "SITE_URL": f"http://127.0.0.1:{site_port}/"},
         check=False,
         capture_output=True,
         text=True,

@@ -107,3 +107,16 @@ def test_the_notation_page_has_every_symbol_of_the_site():
         )
     missing = {name: sorted(symbols(text) - notation) for name, text in texts.items()}
     assert not any(missing.values()), f"symbols not on the notation page: {missing}"
+
+
+@pytest.mark.site
+def test_the_header_links_the_repository_and_the_footer_the_licence(site):
+    from conftest import REPOSITORY
+
+    for page in ("index.html", "autodiff/index.html"):
+        html = (site / page).read_text()
+        assert f'href="{REPOSITORY["REPO_URL"]}"' in html, f"{page}: no repository link"
+        assert 'data-md-component="source"' not in html, f"{page}: fetches repository facts"
+        (licence,) = re.findall(r'href="([^"]*)">MIT licence</a>', html)
+        target = (site / page).parent / licence / "index.html"
+        assert "Permission is hereby granted" in target.read_text()
