@@ -140,7 +140,9 @@ def built_pages(site: Path) -> list[str]:
 
 
 def url(server: str, path: str) -> str:
-    return server + ("" if path == "." else path + "/")
+    """The page's address; `autodiff` and `autodiff/` alike (a doubled slash never loads)."""
+    path = path.strip("/")
+    return server + ("" if path in (".", "") else path + "/")
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
