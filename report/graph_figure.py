@@ -268,12 +268,12 @@ def figure(graph_id: str, trace: dict, output: str, label: str, caption: str) ->
     """The figure's HTML (SVG, caption, the states as JSON for the script) and the bare SVG."""
     states = timeline(trace, output)
     drawing = svg(trace, states, label)
-    data = json.dumps({"states": states}, ensure_ascii=False).replace("</", "<\\/")
+    # the states in an attribute, not a <script>: instant navigation re-creates scripts as code
+    data = escape(json.dumps({"states": states}, ensure_ascii=False))
     html = (
-        f'<figure class="bp-graph" id="{graph_id}">\n'
+        f'<figure class="bp-graph" id="{graph_id}" data-states="{data}">\n'
         f'<div class="bp-graph__stage">{drawing}</div>\n'
         f"<figcaption>{escape(caption)}</figcaption>\n"
-        f'<script type="application/json" class="bp-graph__states">{data}</script>\n'
         "</figure>\n"
     )
     return html, drawing

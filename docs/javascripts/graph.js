@@ -23,7 +23,7 @@ const PANEL = `<div class="bp-graph__side">
 
 function setUpGraph(figure) {
   if (figure.classList.contains("is-live")) return;
-  const { states } = JSON.parse(figure.querySelector(".bp-graph__states").textContent);
+  const { states } = JSON.parse(figure.dataset.states);
   const last = states.length - 1;
   const backward = states.findIndex((s) => s.part === "backward");
   const key = `bp-graph:${location.pathname}#${figure.id}`;
