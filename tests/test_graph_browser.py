@@ -22,6 +22,28 @@ TEXT_PX = f"""() => Math.min(...[...document.querySelectorAll("{FIGURE} svg text
   .map((t) => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))"""
 
 
+# axe-core does not check text inside an SVG: the contrast of each box's visible text on its fill
+SVG_CONTRAST = """() => {
+  const luminance = (colour) => {
+    const [r, g, b] = colour.match(/[\\d.]+/g).slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ratios = [];
+  for (const node of document.querySelectorAll(".bp-node")) {
+    const fill = luminance(getComputedStyle(node.querySelector("rect")).fill);
+    for (const text of node.querySelectorAll("text")) {
+      if (!text.textContent || getComputedStyle(text).visibility === "hidden") continue;
+      const ink = luminance(getComputedStyle(text).fill);
+      ratios.push((Math.max(ink, fill) + 0.05) / (Math.min(ink, fill) + 0.05));
+    }
+  }
+  return Math.min(...ratios);
+}"""
+
+
 def states(name: str = "graph") -> list[dict]:
     """The states the report embedded in the figure."""
     html = (GENERATED / f"{name}.html").read_text()
@@ -175,8 +197,10 @@ def test_no_serious_accessibility_violation_mid_way(browser, server, scheme):
         visit.page.locator(f"{FIGURE} [data-go=next]").click()
     found = serious_violations(visit.page, skip=COLOUR_RULES)
     found += serious_violations(visit.page, rules=COLOUR_RULES)
+    contrast = visit.page.evaluate(SVG_CONTRAST)
     visit.page.close()
     assert not found, found
+    assert contrast >= 4.5, f"text in the figure at a contrast of {contrast:.2f}"
 
 
 def test_without_javascript_the_finished_graph_is_there(browser, server):

@@ -18,7 +18,7 @@ const PANEL = `<div class="bp-graph__side">
     </div>
   </div>
   <p class="bp-graph__label"></p>
-  <div class="bp-graph__text" aria-live="polite" aria-atomic="true"></div>
+  <div class="bp-graph__text" aria-live="polite" aria-atomic="true" tabindex="0"></div>
 </div>`;
 
 function setUpGraph(figure) {
