@@ -9,8 +9,7 @@ evaluated on the numbers it shows, so the chapter can check one against the othe
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,11 +35,6 @@ def num(value, digits: int = 5) -> str:
 def bar(name: str) -> str:
     """The adjoint's symbol: a macron over the name's first letter (x → x̄, v₂ → v̄₂)."""
     return name[0] + "\N{COMBINING MACRON}" + name[1:]
-
-
-def text_width(text: str) -> int:
-    """Characters a reader sees (combining marks take no room)."""
-    return sum(not unicodedata.combining(ch) for ch in text)
 
 
 def wrap(text: str) -> str:
@@ -135,8 +129,6 @@ def expression(op: str, operands: list[str], tensors: list[Tensor]) -> str:
 
 
 # --- The backward pass: each rule as a reader writes it, and evaluated on the numbers it shows ---
-
-Rule = Callable[[np.ndarray, np.ndarray, list], object]
 
 
 @dataclass(frozen=True)
