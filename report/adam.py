@@ -314,17 +314,17 @@ print("\n".join(table))
 STREAM = startup.Stream(mu=0.1, sigma=1.0, n=10_000, steps=1000, seed=1)
 MEAN_SQUARE, T_WARM, M0_SMALL = STREAM.mean_square, 100, 1e-3
 STARTS = {
-    "adam": ("Adam: m₀ = v₀ = 0, m and v corrected", startup.Start()),
-    "neither": ("m₀ = v₀ = 0, neither corrected", startup.Start(correct=(False, False))),
+    "adam": ("Adam: m and v corrected", startup.Start()),
+    "neither": ("neither corrected", startup.Start(correct=(False, False))),
     "v0": (
         "v₀ = μ² + σ², only m corrected",
         startup.Start(v0=MEAN_SQUARE, correct=(True, False)),
     ),
     "sheet": (
-        "the sheet's: m₀ = 10⁻³, δv₀ = (1 − δ)(μ² + σ²), neither corrected",
+        "the sheet's small m₀, v₀, neither corrected",
         startup.Start(m0=M0_SMALL, v0=(1 - BETA2) / BETA2 * MEAN_SQUARE, correct=(False, False)),
     ),
-    "warmup": (f"Adam with warm-up over T_w = {T_WARM}", startup.Start(warm=T_WARM)),
+    "warmup": (f"Adam + warm-up over T_w = {T_WARM}", startup.Start(warm=T_WARM)),
 }
 V0_SCALES = 10.0 ** np.arange(-4, 5)  # the sweep: v₀ = c(μ² + σ²), c = 10⁻⁴ … 10⁴, m corrected
 SWEEP = {c: startup.Start(v0=c * MEAN_SQUARE, correct=(True, False)) for c in V0_SCALES}
@@ -501,7 +501,7 @@ curve_panels(
     results.out / "startup.svg",
     xscale="log",
     yscale="log",
-    legend="outside",
+    legend="lower right",
 )
 
 # %% [markdown]
@@ -520,34 +520,33 @@ sweep_closed = {
     "end": [mean_field_end(s) for s in fine_starts],
 }
 smallest, largest = V0_SCALES[0], V0_SCALES[-1]
-results.record(
-    "startup_sweep_small_first",
-    sweep[smallest][0],
-    title=f"v₀ = {smallest:g}(μ² + σ²), only m corrected: first effective step",
-    fmt=".2f",
-    checks=[
-        Check(
-            "closed form (above)",
-            startup.first_step(SWEEP[smallest], g1, **HYPER),
-            rtol=1e-12,
-            why=ROUND_OFF,
-        )
-    ],
-)
-results.record(
-    "startup_sweep_large_end",
-    sweep[largest][1],
-    title=f"v₀ = {largest:g}(μ² + σ²), only m corrected: last 100 of 1000 over the steady state",
-    fmt=".3f",
-    checks=[
-        Check(
-            "mean-field closed form",
-            mean_field_end(SWEEP[largest]),
-            rtol=MEAN_FIELD["end"][0],
-            why=MEAN_FIELD["end"][1],
-        )
-    ],
-)
+SWEEP_QUOTED = {  # key: (c, reading 0 or 1 of `sweep`, its closed form, method, rtol, why, what)
+    "startup_sweep_small_first": (
+        smallest,
+        0,
+        startup.first_step(SWEEP[smallest], g1, **HYPER),
+        "closed form (above)",
+        1e-12,
+        ROUND_OFF,
+        "first effective step",
+    ),
+    "startup_sweep_large_end": (
+        largest,
+        1,
+        mean_field_end(SWEEP[largest]),
+        "mean-field closed form",
+        *MEAN_FIELD["end"],
+        "last 100 of 1000 over the steady state",
+    ),
+}
+for key, (c, k, closed_value, method, rtol, why, what) in SWEEP_QUOTED.items():
+    results.record(
+        key,
+        sweep[c][k],
+        title=f"v₀ = {c:g}(μ² + σ²), only m corrected: {what}",
+        fmt=".3g",
+        checks=[Check(method, closed_value, rtol=rtol, why=why)],
+    )
 measured_style = {"ls": "", "marker": "o"}
 curve_panels(
     [

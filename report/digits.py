@@ -73,6 +73,8 @@ def train_grid(
     All cells share one graph per step: the loss is the sum of the cells' mean cross-entropies,
     so each cell's gradient is its own. Each cell's optimizer sees its weights as one flat row.
     """
+    # NB: full-batch steps at a constant α, one split, one seed: no minibatches and no schedule,
+    #     both of which Loshchilov & Hutter use.
     n_cells, sizes = len(cells), [w.size for w in init]
     flat = np.concatenate([np.tile(w.reshape(1, -1), (n_cells, 1)) for w in init], axis=1)
     grad = np.empty_like(flat)

@@ -181,13 +181,13 @@ def heat_maps(
     values = np.array([v for _, v in panels])
     norm = LogNorm(values.min(), values.max())
     fig, axes = plt.subplots(
-        1, len(panels), figsize=(4.2 * len(panels) + 1.2, 4.2), sharey=True, squeeze=False
+        1, len(panels), figsize=(3.5 * len(panels) + 1.1, 3.6), sharey=True, squeeze=False
     )
     for ax, (title, v) in zip(axes[0], panels):
         image = ax.imshow(v, cmap="viridis", norm=norm, origin="lower", aspect="auto")
         for (i, j), value in np.ndenumerate(v):
             colour = "white" if norm(value) < 0.6 else "black"  # on viridis' dark (low) end
-            ax.text(j, i, f"{100 * value:.1f}", ha="center", va="center", size=8.5, color=colour)
+            ax.text(j, i, f"{100 * value:.1f}", ha="center", va="center", size=9, color=colour)
         i, j = np.unravel_index(np.argmin(v), v.shape)
         ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, ec=ORANGE, lw=2.5))
         ax.set(title=title, xlabel=xlabel, xticks=range(len(columns)), yticks=range(len(rows)))
