@@ -483,7 +483,7 @@ rows = [
     )
     for key, (label, _) in STARTS.items()
 ]
-header = ("Start", "First step", "t = 10", "t = 100", "Last 100 of 1000 ÷ steady state")
+header = ("Start", "First step", "t = 10", "t = 100", "t = 901–1000 ÷ steady state")
 startup_table = markdown_table(header, rows)
 results.write_text("startup.md", startup_table)
 print(startup_table)
@@ -501,7 +501,7 @@ curve_panels(
     results.out / "startup.svg",
     xscale="log",
     yscale="log",
-    legend="lower right",
+    legend="outside",
 )
 
 # %% [markdown]
