@@ -9,7 +9,9 @@ from operator import attrgetter
 
 import numpy as np
 
-from backprop.ops import PRIMITIVES
+from backprop.ops import ARRAY, PRIMITIVES
+
+NDARRAY = ARRAY[0]  # np.ndarray, as a name: the hot loops below skip a module lookup
 
 
 def _as_float_array(data) -> np.ndarray:
@@ -31,7 +33,7 @@ def apply(op: str, *inputs: Tensor, **params) -> Tensor:
     arrays, requires_grad = [], False
     for t in inputs:  # a plain loop: on scalars a comprehension costs more than the arithmetic
         data = t.data
-        if type(data) is np.ndarray and not data.ndim:
+        if type(data) is NDARRAY and not data.ndim:
             data = data[()]  # a 0-d leaf as a NumPy scalar: 5x cheaper arithmetic, here and in VJPs
         arrays.append(data)
         requires_grad = requires_grad or t.requires_grad
@@ -201,10 +203,7 @@ class Tensor:
         # NB: the graph is kept afterwards (PyTorch frees it unless retain_graph=True), so a second
         #     backward() simply accumulates again.
         seed, owned = self._seed(grad, create_graph)
-        graph = _ancestors(self)
-        final = _backpropagate(self, seed, owned, graph, (), create_graph)
-        for node, g in final.items():
-            node._add_to_grad(g, node in owned)
+        _backpropagate(self, seed, owned, _ancestors(self), None, create_graph)
 
     def _seed(self, grad, create_graph: bool) -> tuple:
         """The cotangent backward starts from (given, or 1 for a single-element tensor), and the
@@ -214,23 +213,21 @@ class Tensor:
                 "backward() on a tensor that does not require grad: "
                 "make its inputs with requires_grad=True"
             )
+        owned = set()
         if grad is None:
             if self.size != 1:
                 raise ValueError(
                     f"backward() without a gradient needs a scalar, got shape {self.shape}: "
                     "pass grad= with that shape"
                 )
-            # a 0-d result holds a NumPy scalar: its seed is one too (immutable, no buffer)
-            seed = np.ones(self.shape, self.dtype) if self.ndim else self.dtype.type(1)
-            owned = {self} if self.ndim else set()
-        else:
-            seed, owned = grad, set()
-            if not isinstance(seed, Tensor):
-                seed = np.asarray(grad, self.dtype)
-            elif not create_graph:
-                seed = (
-                    seed.data
-                )  # with create_graph, a cotangent may depend on what we differentiate
+            if self.ndim:
+                seed, owned = np.ones(self.shape, self.dtype), {self}
+            else:  # a 0-d result holds a NumPy scalar: its seed is one too (immutable, no buffer)
+                seed = self.dtype.type(1)
+        elif not isinstance(grad, Tensor):
+            seed = np.asarray(grad, self.dtype)
+        else:  # with create_graph, a cotangent may depend on what we differentiate
+            seed = grad if create_graph else grad.data
         if seed.shape != self.shape:
             raise ValueError(f"gradient has shape {seed.shape} but the tensor has {self.shape}")
         if create_graph and not isinstance(seed, Tensor):
@@ -238,13 +235,14 @@ class Tensor:
         return seed, owned
 
     def _add_to_grad(self, g, owned: bool) -> None:
-        """Accumulate g into .grad; an array .grad is always one of its own, so += is safe."""
-        if isinstance(g, Tensor):  # create_graph: the sum is recorded too
-            self.grad = g if self.grad is None else self.grad + g
-        elif self.grad is None:
-            self.grad = np.asarray(g, self.dtype) if owned else np.array(g, self.dtype)
-        else:
+        """Accumulate g into .grad; an array .grad is always one of its own, so += is safe.
+        A Tensor on either side (create_graph) makes += fall back to +, which is recorded."""
+        if self.grad is not None:
             self.grad += g
+        elif type(g) is Tensor:
+            self.grad = g
+        else:
+            self.grad = np.asarray(g, self.dtype) if owned else np.array(g, self.dtype)
 
 
 def gradients(out: Tensor, inputs, grad=None, create_graph: bool = False) -> tuple:
@@ -272,9 +270,10 @@ def gradients(out: Tensor, inputs, grad=None, create_graph: bool = False) -> tup
     return tuple(results)
 
 
-def _backpropagate(root, seed, owned: set, graph: set, keep, create_graph: bool) -> dict:
-    """The backward pass from root's cotangent `seed` through `graph`, the nodes to pull back
-    through: the final cotangent of each leaf, retain_grad node and node in `keep`.
+def _backpropagate(root, seed, owned: set, graph: set, keep: set | None, create_graph: bool):
+    """The backward pass from root's cotangent `seed` through `graph` (the nodes to pull back
+    through): into the .grad of leaves and retain_grad nodes, or, given `keep`, only into a
+    dict of the final cotangents of the nodes in it, which it returns.
 
     The same rules run on arrays, or with `create_graph` on the nodes themselves (Tensors), so
     the engine records them as it would any computation.
@@ -282,12 +281,18 @@ def _backpropagate(root, seed, owned: set, graph: set, keep, create_graph: bool)
     grads, final = {root: seed}, {}
     for node in sorted(graph, key=_by_serial, reverse=True):
         g = grads.pop(node)  # popped: each buffer is released once it has been used
-        if node.op is None or node._retains_grad or node in keep:
-            final[node] = g
+        if keep is not None:
+            if node in keep:
+                final[node] = g
+        elif node.op is None or node._retains_grad:
+            node._add_to_grad(g, node in owned)
         if node.op is None:
             continue
         primitive = PRIMITIVES[node.op]
-        ans, inputs = (node, node.parents) if create_graph else (node.data, node._inputs)
+        if create_graph:
+            ans, inputs = node, node.parents
+        else:
+            ans, inputs = node.data, node._inputs
         for i, parent in enumerate(node.parents):
             if parent in graph:
                 g_parent = primitive.cotangent(i, g, ans, inputs, node._params)
@@ -348,7 +353,7 @@ def _accumulate(grads: dict, owned: set, node: Tensor, g: np.ndarray, upstream: 
         # a fresh array of the rule's own (not upstream's g or a view of it) is ours to reuse;
         # a NumPy scalar (a 0-d result's cotangent) is immutable and never is
         if (
-            type(g) is np.ndarray
+            type(g) is NDARRAY
             and g.flags.writeable
             and g is not upstream
             and not np.may_share_memory(g, upstream)

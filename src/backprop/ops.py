@@ -22,6 +22,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 Rule = Callable[..., np.ndarray]
 Shape = tuple[int, ...]
+ARRAY, SCALAR = (np.ndarray, np.generic), np.generic  # names: faster than np.X in hot paths
 
 
 class Primitive:
@@ -45,7 +46,7 @@ class Primitive:
         """The cotangent of input i, at that input's shape (a NumPy scalar, from a 0-d output,
         had nothing to broadcast)."""
         c = self.vjps[i](g, ans, *inputs, **params)
-        if self.broadcasting and not isinstance(c, np.generic):
+        if self.broadcasting and not isinstance(c, SCALAR):
             c = unbroadcast(c, inputs[i].shape)
         return c
 
@@ -56,7 +57,7 @@ class Primitive:
 
 def call(op: str, x, **params):
     """Primitive `op` of the table on x: its forward function on an array, recorded on a Tensor."""
-    if isinstance(x, np.ndarray | np.generic):
+    if isinstance(x, ARRAY):
         return PRIMITIVES[op].forward(x, **params)
     from backprop.engine import apply  # the engine imports this module, so not at the top
 
@@ -65,7 +66,7 @@ def call(op: str, x, **params):
 
 def _value(x) -> np.ndarray:
     """The array of an array or of a Tensor: for masks, whose derivative is zero."""
-    return x if isinstance(x, np.ndarray | np.generic) else x.data
+    return x if isinstance(x, ARRAY) else x.data
 
 
 def unbroadcast(g, shape: Shape):
