@@ -241,3 +241,15 @@ def test_bad_input_gets_a_clear_error():
         grad(lambda x: hessian(lambda y: (x * y * y).sum())(x).sum())(np.ones(2))
     with pytest.raises(TypeError, match="inputs must be Tensors, got ndarray"):
         gradients(Tensor(np.ones(2), requires_grad=True).sum(), [np.ones(2)])
+
+
+def test_array_and_tensor_grads_accumulate_into_each_other():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    (x * x).sum().backward()  # an array .grad, 2x
+    (x * x * x).sum().backward(create_graph=True)  # plus a recorded 3x²
+    assert isinstance(x.grad, Tensor)
+    np.testing.assert_allclose(x.grad.data, 2 * x.data + 3 * x.data**2)
+    y = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    (y * y).sum().backward(create_graph=True)
+    (y * 3.0).sum().backward()  # an array onto a Tensor .grad
+    np.testing.assert_allclose(y.grad.data, 2 * y.data + 3.0)

@@ -236,13 +236,16 @@ class Tensor:
 
     def _add_to_grad(self, g, owned: bool) -> None:
         """Accumulate g into .grad; an array .grad is always one of its own, so += is safe.
-        A Tensor on either side (create_graph) makes += fall back to +, which is recorded."""
-        if self.grad is not None:
-            self.grad += g
-        elif type(g) is Tensor:
-            self.grad = g
+        With a Tensor on either side (create_graph) the sum is recorded instead."""
+        if self.grad is None:
+            if type(g) is Tensor:
+                self.grad = g
+            else:
+                self.grad = np.asarray(g, self.dtype) if owned else np.array(g, self.dtype)
+        elif type(g) is Tensor or type(self.grad) is Tensor:
+            self.grad = self.grad + g
         else:
-            self.grad = np.asarray(g, self.dtype) if owned else np.array(g, self.dtype)
+            self.grad += g
 
 
 def gradients(out: Tensor, inputs, grad=None, create_graph: bool = False) -> tuple:
