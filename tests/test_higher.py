@@ -253,3 +253,18 @@ def test_array_and_tensor_grads_accumulate_into_each_other():
     (y * y).sum().backward(create_graph=True)
     (y * 3.0).sum().backward()  # an array onto a Tensor .grad
     np.testing.assert_allclose(y.grad.data, 2 * y.data + 3.0)
+
+
+def test_gradients_by_an_intermediate_never_pull_back_past_it():
+    def nodes_made(depth: int) -> int:
+        """Nodes a recorded gradient by u creates, with `depth` operations before u."""
+        a = Tensor(np.array([0.5, 1.5]), requires_grad=True)
+        for _ in range(depth):
+            a = a.tanh()
+        u = a * 2.0
+        y = (u * u * a).sum()  # a path to y that bypasses u too
+        before = Tensor(0.0)._serial
+        gradients(y, u, create_graph=True)
+        return Tensor(0.0)._serial - before
+
+    assert nodes_made(1) == nodes_made(30)
