@@ -560,5 +560,440 @@ print("\n".join(rows))
 # Reverse mode wins when there are few outputs and many inputs — training, where one loss
 # depends on millions of parameters; forward mode wins for few inputs and many outputs.
 
+# %% [markdown]
+# ## One derivative further
+#
+# Backward runs each primitive's VJP rule on plain arrays; asked to record
+# (`create_graph=True`), it runs the same rules on the graph's own tensors, so the backward pass
+# becomes part of the graph and can be differentiated again. `grad` does that whenever it is
+# called inside another `grad`: `grad(grad(f))` is a second derivative. First, the three second
+# derivatives of the sheet's function at $(3, 5)$.
+
+# %%
+from backprop import grad, hessian, nn
+
+f_x, f_c = grad(f, 0), grad(f, 1)
+second = {
+    "f_xx": float(grad(f_x, 0)(X, C)),
+    "f_xc": float(grad(f_x, 1)(X, C)),
+    "f_cc": float(grad(f_c, 1)(X, C)),
+}
+# the same three from our hessian() of (x, c) ↦ f: one recorded gradient, one pass per row
+H_f = hessian(lambda p: f(p[0], p[1]))(np.array([X, C]))
+second, H_f
+
+# %% [markdown]
+# Independent checks: PyTorch's double backward, the closed forms
+# $\partial^2 f/\partial x^2 = 2x^2(6\ln^2 x - 7\ln x + 3)/\ln^4 x$,
+# $\partial^2 f/\partial x\,\partial c = 0$, $\partial^2 f/\partial c^2 = -2$ (derived on the
+# page), and central differences of our own gradient.
+
+
+# %%
+def torch_second(x: float, c: float) -> dict:
+    """The three second derivatives by PyTorch's double backward (create_graph=True)."""
+    xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    ct = torch.tensor(c, dtype=torch.float64, requires_grad=True)
+    dx, dc = torch.autograd.grad(f(xt, ct), (xt, ct), create_graph=True)
+    dxx, dxc = torch.autograd.grad(dx, (xt, ct), retain_graph=True)
+    (dcc,) = torch.autograd.grad(dc, ct)
+    return {"f_xx": dxx.item(), "f_xc": dxc.item(), "f_cc": dcc.item()}
+
+
+def f_xx_closed(x: float) -> float:
+    ln = math.log(x)
+    return 2 * x**2 * (6 * ln**2 - 7 * ln + 3) / ln**4
+
+
+second_torch = torch_second(X, C)
+second_closed = {"f_xx": f_xx_closed(X), "f_xc": 0.0, "f_cc": -2.0}
+second_fd = {
+    "f_xx": float(f_x(X + H, C) - f_x(X - H, C)) / (2 * H),
+    "f_xc": float(f_x(X, C + H) - f_x(X, C - H)) / (2 * H),
+    "f_cc": float(f_c(X, C + H) - f_c(X, C - H)) / (2 * H),
+}
+FD_GRAD = "central differences of our gradient, h = 1e-5: truncation and round-off near 1e-9"
+for key, title in [
+    ("f_xx", "∂²f/∂x² at (3, 5)"),
+    ("f_xc", "∂²f/∂x∂c at (3, 5)"),
+    ("f_cc", "∂²f/∂c² at (3, 5)"),
+]:
+    results.record(
+        key,
+        second[key],
+        title=title,
+        fmt=".5f" if key == "f_xx" else ".0f",
+        checks=[
+            Check("PyTorch double backward (float64)", second_torch[key], 1e-12, 1e-12, ROUND_OFF),
+            Check("closed form", second_closed[key], rtol=1e-12, atol=1e-12, why=ROUND_OFF),
+            Check("central differences of our gradient", second_fd[key], 1e-7, 1e-7, FD_GRAD),
+        ],
+    )
+
+rows = [
+    ("Our engine, `grad(grad(f))`", second),
+    ("Our engine, `hessian` of (x, c) ↦ f", dict(zip(second, H_f[[0, 0, 1], [0, 1, 1]]))),
+    ("PyTorch double backward, float64", second_torch),
+    ("Closed form", second_closed),
+    ("Central differences of our gradient, h = 1e-5", second_fd),
+]
+table = ["| Method | ∂²f/∂x² | ∂²f/∂x∂c | ∂²f/∂c² |", "|---|--:|--:|--:|"]
+table += [f"| {m} | {v['f_xx']:.12f} | {v['f_xc']:.3g} | {v['f_cc']:.9f} |" for m, v in rows]
+results.write_text("second.md", "\n".join(table))
+print("\n".join(table))
+
+# %% [markdown]
+# ### Newton's method on $f(\cdot, 5)$
+#
+# $f'$ and $f''$ from our engine drive Newton's iteration $x_{k+1} = x_k - f'(x_k)/f''(x_k)$
+# from $x_0 = 3$; PyTorch's double backward drives an iteration of its own. The stationary point
+# is $\sqrt{\mathrm{e}}$, where $2 \ln x = 1$ (derived on the page).
+
+
+# %%
+def newton(derivatives, x: float, steps: int = 12, stop: bool = True) -> list[tuple]:
+    """(x_k, f'(x_k), f''(x_k)) from x_0 = x, until the step is below float64's spacing at x
+    (beyond that it only hops between neighbouring floats) or for `steps` steps."""
+    rows = []
+    for _ in range(steps + 1):
+        d1, d2 = derivatives(x)
+        rows.append((x, d1, d2))
+        if stop and abs(d1 / d2) < np.spacing(x):
+            break
+        x = x - d1 / d2
+    return rows
+
+
+def ours_d1_d2(x: float) -> tuple[float, float]:
+    return float(f_x(x, C)), float(grad(f_x)(x, C))
+
+
+def torch_d1_d2(x: float) -> tuple[float, float]:
+    xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    (d1,) = torch.autograd.grad(f(xt, torch.tensor(C, dtype=torch.float64)), xt, create_graph=True)
+    (d2,) = torch.autograd.grad(d1, xt)
+    return d1.item(), d2.item()
+
+
+X0, X_STAR = 3.0, math.sqrt(math.e)
+iterates = newton(ours_d1_d2, X0)
+iterates_torch = newton(torch_d1_d2, X0, steps=len(iterates) - 1, stop=False)
+
+
+def digits(x: float) -> float:
+    """Correct significant digits of x as an approximation of √e; inf when x is √e in float64."""
+    return -math.log10(abs(x - X_STAR) / X_STAR) if x != X_STAR else math.inf
+
+
+def converged_at(rows) -> int:
+    """The first step whose x is √e to float64's precision (within one unit in the last place)."""
+    return next(k for k, (x, _, _) in enumerate(rows) if abs(x - X_STAR) <= np.spacing(X_STAR))
+
+
+newton_rows = [
+    "| k | x_k | f′(x_k) | f″(x_k) | correct digits of √e | x_k − PyTorch's x_k |",
+    "|--:|--:|--:|--:|--:|--:|",
+]
+for k, ((x, d1, d2), (x_t, _, _)) in enumerate(zip(iterates, iterates_torch)):
+    shown = "all" if digits(x) == math.inf else f"{digits(x):.1f}"
+    newton_rows.append(f"| {k} | {x:.16f} | {d1:.3g} | {d2:.5g} | {shown} | {x - x_t:.0e} |")
+results.write_text("newton.md", "\n".join(newton_rows))
+print("\n".join(newton_rows))
+
+# %% [markdown]
+# Quadratic convergence: near $x^\star$ each error is about $C$ times the square of the last,
+# $x_{k+1} - x^\star \approx C (x_k - x^\star)^2$ with $C = f'''(x^\star) / (2 f''(x^\star))$;
+# the page derives $f''(x^\star) = 32\mathrm{e}$, $f'''(x^\star) = -224\sqrt{\mathrm{e}}$ and
+# $C = -7/(2\sqrt{\mathrm{e}})$. We measure $C$ at the last step whose next error is still far
+# above round-off, and take $f'''$ from `grad(grad(grad(f)))`.
+
+# %%
+f_xxx = grad(grad(f_x))
+at_root = {"f_xx": float(grad(f_x)(X_STAR, C)), "f_xxx": float(f_xxx(X_STAR, C))}
+xt = torch.tensor(X_STAR, dtype=torch.float64, requires_grad=True)
+(t1,) = torch.autograd.grad(f(xt, torch.tensor(C, dtype=torch.float64)), xt, create_graph=True)
+(t2,) = torch.autograd.grad(t1, xt, create_graph=True)
+(t3,) = torch.autograd.grad(t2, xt)
+errors = [x - X_STAR for x, _, _ in iterates]
+k_rate = max(k for k in range(len(errors) - 1) if abs(errors[k + 1]) > 1e-9 * X_STAR)
+rate = errors[k_rate + 1] / errors[k_rate] ** 2
+RATE = (
+    f"(x_k+1 − x*)/(x_k − x*)² = C + O(x_k − x*): here |x_k − x*| = {abs(errors[k_rate]):.1e}, "
+    "so agreement to ten times that"
+)
+results.record(
+    "newton_root",
+    iterates[-1][0],
+    title="Newton's method on f(·, 5) from x₀ = 3: where it stops",
+    fmt=".15f",
+    checks=[
+        Check("closed form √e", X_STAR, rtol=2.3e-16, why="one unit in the last place of float64"),
+        Check(
+            "Newton driven by PyTorch's double backward",
+            iterates_torch[-1][0],
+            rtol=2.3e-16,
+            why="one unit in the last place of float64",
+        ),
+    ],
+)
+results.record(
+    "newton_steps",
+    converged_at(iterates),
+    title="Newton steps from x₀ = 3 until x is √e to float64 precision",
+    fmt="d",
+    checks=[Check("Newton driven by PyTorch's double backward", converged_at(iterates_torch))],
+)
+results.record(
+    "f_xx_root",
+    at_root["f_xx"],
+    title="f''(√e) for c = 5 (Newton's denominator at the minimum)",
+    fmt=".6f",
+    checks=[
+        Check("closed form 32e", 32 * math.e, rtol=1e-12, why=ROUND_OFF),
+        Check("PyTorch double backward (float64)", t2.item(), rtol=1e-12, why=ROUND_OFF),
+    ],
+)
+results.record(
+    "f_xxx_root",
+    at_root["f_xxx"],
+    title="f'''(√e) for c = 5, by grad(grad(grad(f)))",
+    fmt=".6f",
+    checks=[
+        Check("closed form −224√e", -224 * X_STAR, rtol=1e-12, why=ROUND_OFF),
+        Check("PyTorch triple backward (float64)", t3.item(), rtol=1e-12, why=ROUND_OFF),
+        Check(
+            "central differences of our f''",
+            (float(grad(f_x)(X_STAR + H, C)) - float(grad(f_x)(X_STAR - H, C))) / (2 * H),
+            rtol=1e-7,
+            why=FD_GRAD.replace("gradient", "second derivative"),
+        ),
+    ],
+)
+results.record(
+    "newton_rate",
+    rate,
+    title=f"Newton's error ratio (x_{k_rate + 1} − √e)/(x_{k_rate} − √e)²",
+    fmt=".4f",
+    checks=[
+        Check("closed form −7/(2√e)", -7 / (2 * X_STAR), rtol=10 * abs(errors[k_rate]), why=RATE),
+        Check(
+            "f'''/(2f'') at √e from our engine",
+            at_root["f_xxx"] / (2 * at_root["f_xx"]),
+            rtol=10 * abs(errors[k_rate]),
+            why=RATE,
+        ),
+    ],
+)
+
+# %%
+import matplotlib.pyplot as plt
+
+from report.figures import ACCENT, ORANGE, save
+
+shown = [(k, abs(e)) for k, e in enumerate(errors) if e != 0]
+fig, ax = plt.subplots(figsize=(6, 3.4))
+ax.semilogy(*zip(*shown), "o-", color=ACCENT, label="distance to √e, our engine's f′ and f″")
+ax.semilogy(
+    [k for k, _ in shown[1:]],
+    [abs(-7 / (2 * X_STAR)) * e**2 for _, e in shown[:-1]],
+    "--",
+    color=ORANGE,
+    label="|C| × (the previous distance)², C = −7/(2√e)",
+)
+ax.axhline(np.spacing(X_STAR), color="grey", lw=0.8)
+ax.annotate(
+    "float64 spacing at √e",
+    (0, np.spacing(X_STAR)),
+    xytext=(0, 4),
+    textcoords="offset points",
+    fontsize=8,
+    color="grey",
+)
+exact = [k for k, e in enumerate(errors) if e == 0]
+if exact:
+    ax.annotate(
+        f"x{str(exact[0]).translate(str.maketrans('0123456789', '₀₁₂₃₄₅₆₇₈₉'))} = √e exactly",
+        (exact[0], np.spacing(X_STAR)),
+        xytext=(-60, 12),
+        textcoords="offset points",
+        fontsize=8,
+    )
+for k, e in shown:
+    ax.annotate(
+        f"{digits(iterates[k][0]):.1f}",
+        (k, e),
+        xytext=(5, 5),
+        textcoords="offset points",
+        fontsize=8,
+    )
+ax.set_xlim(-0.3, len(errors) - 0.5)
+ax.set_xlabel("Newton step k (labels: correct digits)")
+ax.set_ylabel("distance to √e")
+ax.legend(frameon=False, fontsize=8)
+save(fig, results.out / "newton.svg")
+
+# %% [markdown]
+# ### The third derivative of tanh
+#
+# `grad` three times over, at a few points, against the closed forms
+# $\tanh' = 1 - \tanh^2$, $\tanh'' = -2\tanh\,(1 - \tanh^2)$,
+# $\tanh''' = (1 - \tanh^2)(6\tanh^2 - 2)$ and PyTorch's triple backward.
+
+# %%
+POINTS = np.array([-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0])
+d_tanh = [grad(lambda x: x.tanh().sum())]
+for _ in range(2):
+    d_tanh.append(grad(lambda x, d=d_tanh[-1]: d(x).sum()))
+ours_tanh = [d(POINTS) for d in d_tanh]
+t = np.tanh(POINTS)
+closed_tanh = [1 - t**2, -2 * t * (1 - t**2), (1 - t**2) * (6 * t**2 - 2)]
+pt = torch.tensor(POINTS, requires_grad=True)
+torch_tanh, out_t = [], torch.tanh(pt).sum()
+for order in range(3):
+    (d,) = torch.autograd.grad(out_t, pt, create_graph=order < 2)
+    torch_tanh.append(d.detach().numpy())
+    out_t = d.sum()
+tanh_rows = [
+    "| x | tanh′ x | tanh″ x | tanh‴ x | max \\|ours − closed form\\| | max \\|ours − PyTorch\\| |",
+    "|--:|--:|--:|--:|--:|--:|",
+]
+for i, x in enumerate(POINTS):
+    ours_i = [d[i] for d in ours_tanh]
+    gap_closed = max(abs(o - c[i]) for o, c in zip(ours_i, closed_tanh))
+    gap_torch = max(abs(o - p[i]) for o, p in zip(ours_i, torch_tanh))
+    tanh_rows.append(
+        f"| {x:g} | {ours_i[0]:.12f} | {ours_i[1] + 0.0:.12f} | {ours_i[2]:.12f} "
+        f"| {gap_closed:.1e} | {gap_torch:.1e} |"
+    )
+results.write_text("tanh.md", "\n".join(tanh_rows))
+ONE = int(np.flatnonzero(POINTS == 1.0)[0])
+results.record(
+    "tanh_d3",
+    float(ours_tanh[2][ONE]),
+    title="tanh'''(1) by grad(grad(grad(tanh)))",
+    fmt=".6f",
+    checks=[
+        Check(
+            "closed form (1 − tanh²)(6 tanh² − 2)", float(closed_tanh[2][ONE]), 1e-12, 0, ROUND_OFF
+        ),
+        Check("PyTorch triple backward (float64)", float(torch_tanh[2][ONE]), 1e-12, 0, ROUND_OFF),
+        Check(
+            "central differences of our tanh''",
+            float(np.subtract(*d_tanh[1](np.array([1.0 + H, 1.0 - H])))) / (2 * H),
+            rtol=1e-7,
+            why=FD_GRAD.replace("gradient", "second derivative"),
+        ),
+    ],
+)
+print("\n".join(tanh_rows))
+
+# %% [markdown]
+# ### The Hessian of a small network's loss
+#
+# A network 2 → 3 (tanh) → 2 with softmax cross-entropy on eight points, its 17 parameters
+# $\theta$ in one vector (sliced and reshaped inside the loss, so `getitem` and `reshape` are
+# differentiated twice too). `hessian` records the gradient once and pulls one row of $H$ back
+# per parameter; PyTorch's `torch.autograd.functional.hessian` and central differences of our
+# gradient, column by column, check it.
+
+# %%
+net_rng = np.random.default_rng(7)
+NET_X = net_rng.normal(size=(8, 2))
+NET_LABELS = (NET_X[:, 0] * NET_X[:, 1] > 0).astype(int)  # XOR-like: not linearly separable
+NET_SHAPES = {"W₁": (2, 3), "b₁": (3,), "W₂": (3, 2), "b₂": (2,)}
+THETA = net_rng.normal(size=sum(math.prod(s) for s in NET_SHAPES.values()))
+
+
+def logits(theta, x):
+    """The network's outputs, for our Tensors and torch's alike: θ sliced into W₁, b₁, W₂, b₂."""
+    params, start = [], 0
+    for shape in NET_SHAPES.values():
+        size = math.prod(shape)
+        params.append(theta[start : start + size].reshape(shape))
+        start += size
+    w1, b1, w2, b2 = params
+    return (x @ w1 + b1).tanh() @ w2 + b2
+
+
+def net_loss(theta):
+    return nn.cross_entropy(logits(theta, Tensor(NET_X)), NET_LABELS)
+
+
+def net_loss_torch(theta):
+    x, labels = torch.from_numpy(NET_X), torch.from_numpy(NET_LABELS)
+    return torch.nn.functional.cross_entropy(logits(theta, x), labels)
+
+
+H_net = hessian(net_loss)(THETA)
+H_torch = torch.autograd.functional.hessian(net_loss_torch, torch.from_numpy(THETA)).numpy()
+net_grad = grad(net_loss)
+H_fd = np.column_stack(
+    [(net_grad(THETA + H * e) - net_grad(THETA - H * e)) / (2 * H) for e in np.eye(THETA.size)]
+)
+eig, eig_torch = np.linalg.eigvalsh(H_net), np.linalg.eigvalsh(H_torch)
+ZERO = 1e-10 * eig.max()  # round-off of a 17 × 17 symmetric eigenproblem, with a wide margin
+# adding one number to every logit changes no softmax: through b₂, or through W₂ (one per hidden
+# unit), so the loss is flat along hidden units + 1 directions
+flat = NET_SHAPES["W₁"][1] + 1
+(
+    np.abs(H_net - H_torch).max(),
+    np.abs(H_net - H_fd).max(),
+    np.abs(H_net - H_net.T).max(),
+    eig.round(6),
+)
+
+# %%
+HESS_FD = "central differences of our gradient, h = 1e-5, per column: near 1e-9"
+EIG = "the same symmetric eigensolver on two Hessians equal to about 1e-15"
+results.record(
+    "net_trace",
+    float(np.trace(H_net)),
+    title="Trace of the network loss's Hessian",
+    fmt=".6f",
+    checks=[
+        Check("PyTorch's Hessian (float64)", float(np.trace(H_torch)), rtol=1e-12, why=ROUND_OFF),
+        Check("central differences of our gradient", float(np.trace(H_fd)), 1e-7, 1e-7, HESS_FD),
+    ],
+)
+results.record(
+    "net_lambda_max",
+    float(eig.max()),
+    title="Largest eigenvalue of the network loss's Hessian",
+    fmt=".6f",
+    checks=[Check("eigenvalues of PyTorch's Hessian", float(eig_torch.max()), 1e-10, 0, EIG)],
+)
+results.record(
+    "net_lambda_min",
+    float(eig.min()),
+    title="Smallest eigenvalue of the network loss's Hessian (negative: not convex here)",
+    fmt=".6f",
+    checks=[Check("eigenvalues of PyTorch's Hessian", float(eig_torch.min()), 1e-10, 1e-12, EIG)],
+)
+results.record(
+    "net_flat_directions",
+    int(np.sum(np.abs(eig) < ZERO)),
+    title="Zero eigenvalues of the network loss's Hessian",
+    fmt="d",
+    checks=[
+        Check("eigenvalues of PyTorch's Hessian", int(np.sum(np.abs(eig_torch) < ZERO))),
+        Check("softmax's shift invariance: hidden units + 1", flat),
+    ],
+)
+
+# %%
+bounds = np.cumsum([0] + [math.prod(s) for s in NET_SHAPES.values()])
+fig, ax = plt.subplots(figsize=(4.6, 4))
+limit = np.abs(H_net).max()
+image = ax.imshow(H_net, cmap="RdBu_r", vmin=-limit, vmax=limit)
+for b in bounds[1:-1]:
+    ax.axhline(b - 0.5, color="black", lw=0.6)
+    ax.axvline(b - 0.5, color="black", lw=0.6)
+centres = (bounds[:-1] + bounds[1:]) / 2 - 0.5
+ax.set_xticks(centres, list(NET_SHAPES))
+ax.set_yticks(centres, list(NET_SHAPES))
+ax.tick_params(length=0)
+fig.colorbar(image, ax=ax, shrink=0.8, label="second derivative")
+save(fig, results.out / "hessian.svg")
+
 # %%
 results.write()

@@ -16,7 +16,7 @@ from report.figures import ACCENT, ORANGE, line_chart, save
 from report.results import ROOT
 
 RESULTS = ROOT / "benchmarks" / "results.json"
-CASES = ("mlp", "scalar", "adam", "conv", "build")  # as in benchmarks/__main__.py
+CASES = ("mlp", "scalar", "adam", "conv", "build", "hvp")  # as in benchmarks/__main__.py
 COLOURS = (ACCENT, ORANGE, "#2e7d32", "grey", "#6a1b9a")
 
 

@@ -76,6 +76,7 @@ def test_pages_show_the_results_files_numbers(tmp_path):
         "adam.md",
         "conv.md",
         "build.md",
+        "hvp.md",
         "memory.md",
         "mlp.svg",
         "chain.svg",

@@ -1,5 +1,7 @@
 """The headline numbers, as the report recorded them, against the reference values."""
 
+import math
+
 import pytest
 
 from report.results import format_value
@@ -67,3 +69,36 @@ def test_the_sheets_wrong_claims_are_in_errata(results):
         "cnn.params_total",
         "cnn.params_ratio",
     } <= differing
+
+
+def test_second_derivatives_of_the_sheet_function(results):
+    # closed forms (derived on the page): ∂²f/∂x² = 2x²(6 ln²x − 7 ln x + 3)/ln⁴x, 0 and −2
+    ln3 = math.log(3.0)
+    f_xx = 2 * 9 * (6 * ln3**2 - 7 * ln3 + 3) / ln3**4
+    assert results["autodiff.f_xx"]["value"] == pytest.approx(f_xx, rel=1e-12)
+    assert format_value(results["autodiff.f_xx"]["value"], results["autodiff.f_xx"]["fmt"]) == (
+        "31.52641"
+    )
+    assert results["autodiff.f_xc"]["value"] == 0 and results["autodiff.f_cc"]["value"] == -2
+
+
+def test_newton_converges_quadratically_to_sqrt_e(results):
+    assert results["autodiff.newton_root"]["value"] == pytest.approx(math.sqrt(math.e), rel=3e-16)
+    assert results["autodiff.newton_rate"]["value"] == pytest.approx(
+        -7 / (2 * math.sqrt(math.e)), rel=1e-3
+    )
+    assert results["autodiff.f_xx_root"]["value"] == pytest.approx(32 * math.e, rel=1e-12)
+    assert results["autodiff.f_xxx_root"]["value"] == pytest.approx(
+        -224 * math.sqrt(math.e), rel=1e-12
+    )
+
+
+def test_third_derivative_of_tanh_and_the_network_hessian(results):
+    t = math.tanh(1.0)
+    assert results["autodiff.tanh_d3"]["value"] == pytest.approx((1 - t**2) * (6 * t**2 - 2))
+    assert results["autodiff.net_flat_directions"]["value"] == 3 + 1  # hidden units + 1
+    assert (
+        results["autodiff.net_lambda_min"]["value"]
+        < 0
+        < results["autodiff.net_lambda_max"]["value"]
+    )

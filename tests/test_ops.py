@@ -45,6 +45,19 @@ def windows_torch(x, kernel, stride, dilation):
 
 WINDOWS = {"kernel": (2, 3), "stride": (2, 1), "dilation": (1, 2)}
 
+
+def fold_torch(x, shape, kernel, stride, dilation):
+    """Windows (N, C, OH, OW, KH, KW) added back onto an image with torch's F.fold (col2im)."""
+    n, c, oh, ow, kh, kw = x.shape
+    columns = x.permute(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, oh * ow)
+    return F.fold(columns, shape[-2:], kernel, dilation=dilation, stride=stride)
+
+
+def scatter_torch(x, shape, index):
+    """Zeros with x added at the rows `index`, by torch's index_put (accumulating)."""
+    return torch.zeros(shape, dtype=x.dtype).index_put((torch.tensor(index),), x, accumulate=True)
+
+
 CASES = [
     Case("add", lambda x, y: apply("add", x, y), torch.add, ((3, 1, 4), (2, 4))),
     Case("mul", lambda x, y: apply("mul", x, y), torch.mul, ((2, 3), (3,))),
@@ -84,6 +97,24 @@ CASES = [
         lambda x: apply("windows", x, **WINDOWS),
         lambda x: windows_torch(x, **WINDOWS),
         ((2, 3, 7, 8),),
+    ),
+    Case(
+        "fold",
+        lambda x: apply("fold", x, shape=(2, 3, 7, 8), **WINDOWS),
+        lambda x: fold_torch(x, (2, 3, 7, 8), **WINDOWS),
+        ((2, 3, 3, 4, 2, 3),),
+    ),
+    Case(
+        "broadcast",
+        lambda x: apply("broadcast", x, shape=(2, 3, 4)),
+        lambda x: x.expand(2, 3, 4),
+        ((3, 1),),
+    ),
+    Case(
+        "scatter",
+        lambda x: apply("scatter", x, shape=(3, 5), index=[0, 2, 0]),
+        lambda x: scatter_torch(x, (3, 5), [0, 2, 0]),
+        ((3, 5),),
     ),
 ]
 

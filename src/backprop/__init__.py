@@ -1,10 +1,11 @@
 """backprop: reverse-mode automatic differentiation on NumPy, checked against independent oracles.
 
-Tensor and grad / value_and_grad (reverse mode), jvp (forward mode, dual numbers).
+Tensor, gradients and grad / value_and_grad / hvp / hessian (reverse mode, to any order), jvp
+(forward mode, dual numbers).
 """
 
-from backprop.engine import Tensor
+from backprop.engine import Tensor, gradients
 from backprop.forward import jvp
-from backprop.functional import grad, value_and_grad
+from backprop.functional import grad, hessian, hvp, value_and_grad
 
-__all__ = ["Tensor", "grad", "jvp", "value_and_grad"]
+__all__ = ["Tensor", "grad", "gradients", "hessian", "hvp", "jvp", "value_and_grad"]

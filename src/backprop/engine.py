@@ -9,7 +9,9 @@ from operator import attrgetter
 
 import numpy as np
 
-from backprop.ops import PRIMITIVES
+from backprop.ops import ARRAY, PRIMITIVES
+
+NDARRAY = ARRAY[0]  # np.ndarray, as a name: the hot loops below skip a module lookup
 
 
 def _as_float_array(data) -> np.ndarray:
@@ -31,7 +33,7 @@ def apply(op: str, *inputs: Tensor, **params) -> Tensor:
     arrays, requires_grad = [], False
     for t in inputs:  # a plain loop: on scalars a comprehension costs more than the arithmetic
         data = t.data
-        if type(data) is np.ndarray and not data.ndim:
+        if type(data) is NDARRAY and not data.ndim:
             data = data[()]  # a 0-d leaf as a NumPy scalar: 5x cheaper arithmetic, here and in VJPs
         arrays.append(data)
         requires_grad = requires_grad or t.requires_grad
@@ -120,7 +122,8 @@ class Tensor:
         if isinstance(other, int | float):  # a NumPy scalar, like a 0-d result (see the class)
             return _record(self.data.dtype.type(other), False, None, (), (), {})
         if isinstance(other, np.ndarray | np.generic | list):
-            return Tensor(other)
+            array = np.asarray(other)  # a mask takes our dtype, as NumPy's bool * float32 does
+            return Tensor(array.astype(self.dtype) if array.dtype == bool else array)
         return None
 
     __add__, __radd__ = _binary(partial(apply, "add"))
@@ -192,52 +195,112 @@ class Tensor:
         body = np.array2string(self.data, separator=", ", prefix="Tensor(", floatmode="unique")
         return f"Tensor({', '.join([body, *notes])})"
 
-    def backward(self, grad=None) -> None:
-        """Add d(self)/d(leaf)ᵀ·grad into each leaf's .grad; `grad` defaults to 1 for a scalar."""
+    def backward(self, grad=None, create_graph: bool = False) -> None:
+        """Add d(self)/d(leaf)ᵀ·grad into each leaf's .grad; `grad` defaults to 1 for a scalar.
+
+        With `create_graph` the .grads are Tensors, recorded on the graph: differentiable again.
+        """
+        # NB: the graph is kept afterwards (PyTorch frees it unless retain_graph=True), so a second
+        #     backward() simply accumulates again.
+        seed, owned = self._seed(grad, create_graph)
+        _backpropagate(self, seed, owned, _ancestors(self), None, create_graph)
+
+    def _seed(self, grad, create_graph: bool) -> tuple:
+        """The cotangent backward starts from (given, or 1 for a single-element tensor), and the
+        set of nodes whose buffer the pass allocated (the seed's, if it made one)."""
         if not self.requires_grad:
             raise RuntimeError(
                 "backward() on a tensor that does not require grad: "
                 "make its inputs with requires_grad=True"
             )
-        # NB: the graph is kept afterwards (PyTorch frees it unless retain_graph=True), so a second
-        #     backward() simply accumulates again.
-        grads = {self: self._seed(grad)}
-        owned = {self} if grad is None else set()  # nodes whose buffer this pass allocated
-        for node in reversed(topological_order(self, grad_only=True)):
-            g = grads.pop(node)  # popped: each buffer is released once it has been used
-            if node.op is None or node._retains_grad:
-                node._add_to_grad(g, node in owned)
-            if node.op is None:
-                continue
-            # NB: no higher-order gradients: the rules run on plain ndarrays, so backward is not
-            #     recorded.
-            primitive = PRIMITIVES[node.op]
-            for i, parent in enumerate(node.parents):
-                if parent.requires_grad:
-                    g_parent = primitive.cotangent(i, g, node.data, node._inputs, node._params)
-                    _accumulate(grads, owned, parent, g_parent, g)
-
-    def _seed(self, grad) -> np.ndarray:
-        """The cotangent backward starts from: given, or 1 for a single-element tensor."""
+        owned = set()
         if grad is None:
             if self.size != 1:
                 raise ValueError(
                     f"backward() without a gradient needs a scalar, got shape {self.shape}: "
                     "pass grad= with that shape"
                 )
-            # a 0-d result holds a NumPy scalar: its seed is one too (immutable, no buffer)
-            return np.ones(self.shape, self.dtype) if self.ndim else self.dtype.type(1)
-        seed = np.asarray(grad, self.dtype)
+            if self.ndim:
+                seed, owned = np.ones(self.shape, self.dtype), {self}
+            else:  # a 0-d result holds a NumPy scalar: its seed is one too (immutable, no buffer)
+                seed = self.dtype.type(1)
+        elif not isinstance(grad, Tensor):
+            seed = np.asarray(grad, self.dtype)
+        else:  # with create_graph, a cotangent may depend on what we differentiate
+            seed = grad if create_graph else grad.data
         if seed.shape != self.shape:
             raise ValueError(f"gradient has shape {seed.shape} but the tensor has {self.shape}")
-        return seed
+        if create_graph and not isinstance(seed, Tensor):
+            seed = Tensor(seed)  # a constant: the cotangents built from it are Tensors
+        return seed, owned
 
-    def _add_to_grad(self, g: np.ndarray, owned: bool) -> None:
-        """Accumulate g into .grad; .grad is always an array of its own, so += is safe."""
+    def _add_to_grad(self, g, owned: bool) -> None:
+        """Accumulate g into .grad; an array .grad is always one of its own, so += is safe.
+        With a Tensor on either side (create_graph) the sum is recorded instead."""
         if self.grad is None:
-            self.grad = np.asarray(g, self.dtype) if owned else np.array(g, self.dtype)
+            if type(g) is Tensor:
+                self.grad = g
+            else:
+                self.grad = np.asarray(g, self.dtype) if owned else np.array(g, self.dtype)
+        elif type(g) is Tensor or type(self.grad) is Tensor:
+            self.grad = self.grad + g
         else:
             self.grad += g
+
+
+def gradients(out: Tensor, inputs, grad=None, create_graph: bool = False) -> tuple:
+    """d(out)/d(input)ᵀ·grad for each of `inputs` (any tensors of out's graph, not only leaves),
+    leaving every .grad alone, as torch.autograd.grad does.
+
+    Arrays of their own; with `create_graph`, Tensors on the graph, to differentiate again.
+    An input that out does not depend on gets zeros.
+    """
+    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    if not all(isinstance(t, Tensor) for t in inputs):
+        kinds = ", ".join(type(t).__name__ for t in inputs)
+        raise TypeError(f"gradients: inputs must be Tensors, got {kinds}")
+    seed, owned = out._seed(grad, create_graph)
+    graph = _between(inputs, out)
+    final = _backpropagate(out, seed, owned, graph, set(inputs), create_graph)
+    results = []
+    for t in inputs:
+        g = final.get(t)
+        if g is None:
+            g = Tensor(np.zeros(t.shape, t.dtype)) if create_graph else np.zeros(t.shape, t.dtype)
+        elif not create_graph:
+            g = np.asarray(g, t.dtype) if t in owned else np.array(g, t.dtype)
+        results.append(g)
+    return tuple(results)
+
+
+def _backpropagate(root, seed, owned: set, graph: set, keep: set | None, create_graph: bool):
+    """The backward pass from root's cotangent `seed` through `graph` (the nodes to pull back
+    through): into the .grad of leaves and retain_grad nodes, or, given `keep`, only into a
+    dict of the final cotangents of the nodes in it, which it returns.
+
+    The same rules run on arrays, or with `create_graph` on the nodes themselves (Tensors), so
+    the engine records them as it would any computation.
+    """
+    grads, final = {root: seed}, {}
+    for node in sorted(graph, key=_by_serial, reverse=True):
+        g = grads.pop(node)  # popped: each buffer is released once it has been used
+        if keep is not None:
+            if node in keep:
+                final[node] = g
+        elif node.op is None or node._retains_grad:
+            node._add_to_grad(g, node in owned)
+        if node.op is None:
+            continue
+        primitive = PRIMITIVES[node.op]
+        if create_graph:
+            ans, inputs = node, node.parents
+        else:
+            ans, inputs = node.data, node._inputs
+        for i, parent in enumerate(node.parents):
+            if parent in graph:
+                g_parent = primitive.cotangent(i, g, ans, inputs, node._params)
+                _accumulate(grads, owned, parent, g_parent, g)
+    return final
 
 
 def _axis(axis):
@@ -262,13 +325,28 @@ def topological_order(root: Tensor, *, grad_only: bool = False) -> list[Tensor]:
     the graph with an explicit stack (no recursion, so no depth limit) and sort it by serial number.
     With `grad_only`, only the tensors a gradient flows into (backward skips constants).
     """
+    return sorted(_ancestors(root, grad_only), key=_by_serial)
+
+
+def _ancestors(root: Tensor, grad_only: bool = True) -> set[Tensor]:
+    """root and every tensor it depends on (that requires grad, with `grad_only`)."""
     seen, stack = {root}, [root]
     while stack:
         for parent in stack.pop().parents:
             if parent not in seen and (parent.requires_grad or not grad_only):
                 seen.add(parent)
                 stack.append(parent)
-    return sorted(seen, key=_by_serial)
+    return seen
+
+
+def _between(inputs: tuple[Tensor, ...], out: Tensor) -> set[Tensor]:
+    """The nodes on a path from one of `inputs` to out: all a cotangent of out needs to cross."""
+    ancestors = _ancestors(out)
+    on_path = {t for t in inputs if t in ancestors}
+    for node in sorted(ancestors, key=_by_serial):
+        if any(parent in on_path for parent in node.parents):
+            on_path.add(node)
+    return on_path if out in on_path else set()
 
 
 def _accumulate(grads: dict, owned: set, node: Tensor, g: np.ndarray, upstream: np.ndarray) -> None:
@@ -278,7 +356,7 @@ def _accumulate(grads: dict, owned: set, node: Tensor, g: np.ndarray, upstream: 
         # a fresh array of the rule's own (not upstream's g or a view of it) is ours to reuse;
         # a NumPy scalar (a 0-d result's cotangent) is immutable and never is
         if (
-            type(g) is np.ndarray
+            type(g) is NDARRAY
             and g.flags.writeable
             and g is not upstream
             and not np.may_share_memory(g, upstream)

@@ -4,6 +4,13 @@ A VJP rule maps the cotangent `g` of a primitive's output `ans` to the cotangent
 `rule(g, ans, *inputs, **params)` (for add, mul and pow still at the broadcast shape: see
 Primitive). Everything else (sub, div, mean, softmax, cross-entropy...) is
 composed of these primitives and needs no rule of its own.
+
+The rules are written with Python's operators, the methods ndarrays and Tensors share (sum,
+reshape, transpose, indexing) and `call` for the table's other primitives, so one rule runs on
+plain arrays (a first-order backward pass, at NumPy's speed) and on Tensors, where the engine
+records it (`create_graph`): the backward pass is then a graph of these same primitives, and can
+be differentiated again. broadcast, scatter and fold are in the table for that: they are the
+transposes the rules of sum, getitem and windows need, so the table is closed under its own VJPs.
 """
 
 import operator
@@ -15,6 +22,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 Rule = Callable[..., np.ndarray]
 Shape = tuple[int, ...]
+ARRAY, SCALAR = (np.ndarray, np.generic), np.generic  # names: faster than np.X in hot paths
 
 
 class Primitive:
@@ -34,12 +42,12 @@ class Primitive:
     ) -> None:
         self.forward, self.vjps, self.broadcasting = forward, vjps, broadcasting
 
-    def cotangent(self, i: int, g: np.ndarray, ans: np.ndarray, inputs: tuple, params: dict):
+    def cotangent(self, i: int, g, ans, inputs: tuple, params: dict):
         """The cotangent of input i, at that input's shape (a NumPy scalar, from a 0-d output,
         had nothing to broadcast)."""
         c = self.vjps[i](g, ans, *inputs, **params)
-        if self.broadcasting and type(c) is np.ndarray:
-            c = unbroadcast(c, np.shape(inputs[i]))
+        if self.broadcasting and not isinstance(c, SCALAR):
+            c = unbroadcast(c, inputs[i].shape)
         return c
 
     def vjp(self, g: np.ndarray, ans: np.ndarray, *inputs: np.ndarray, **params) -> tuple:
@@ -47,7 +55,21 @@ class Primitive:
         return tuple(self.cotangent(i, g, ans, inputs, params) for i in range(len(self.vjps)))
 
 
-def unbroadcast(g: np.ndarray, shape: Shape) -> np.ndarray:
+def call(op: str, x, **params):
+    """Primitive `op` of the table on x: its forward function on an array, recorded on a Tensor."""
+    if isinstance(x, ARRAY):
+        return PRIMITIVES[op].forward(x, **params)
+    from backprop.engine import apply  # the engine imports this module, so not at the top
+
+    return apply(op, x, **params)
+
+
+def _value(x) -> np.ndarray:
+    """The array of an array or of a Tensor: for masks, whose derivative is zero."""
+    return x if isinstance(x, ARRAY) else x.data
+
+
+def unbroadcast(g, shape: Shape):
     """Sum g over the axes NumPy broadcasting prepended or stretched, so it has `shape` again."""
     if g.shape == shape:
         return g
@@ -56,43 +78,46 @@ def unbroadcast(g: np.ndarray, shape: Shape) -> np.ndarray:
     return g.sum(axis=tuple(range(lead)) + stretched, keepdims=True).reshape(shape)
 
 
-def _keepdims(g: np.ndarray, ndim: int, axis, keepdims: bool) -> np.ndarray:
-    """A reduction's output with the reduced axes kept as length 1, as keepdims=True leaves them."""
-    return g if keepdims else np.expand_dims(g, tuple(range(ndim)) if axis is None else axis)
+def _keepdims(g, shape: Shape, axis, keepdims: bool):
+    """A reduction's output with the reduced axes of `shape` kept as length 1 (keepdims=True)."""
+    if keepdims:
+        return g
+    axes = range(len(shape)) if axis is None else [a % len(shape) for a in np.atleast_1d(axis)]
+    return g.reshape(tuple(1 if i in axes else n for i, n in enumerate(shape)))
 
 
-def _unreduce(g: np.ndarray, shape: Shape, axis, keepdims: bool) -> np.ndarray:
-    """Broadcast a reduction's output back over the axes it reduced (a read-only view)."""
-    return np.broadcast_to(_keepdims(g, len(shape), axis, keepdims), shape)
-
-
-def _max_vjp(g: np.ndarray, ans: np.ndarray, x: np.ndarray, axis, keepdims: bool) -> np.ndarray:
+def _max_vjp(g, ans, x, axis, keepdims: bool):
     """Route g to the maxima of x; tied maxima share it evenly, as torch.amax does."""
-    winners = x == _keepdims(ans, x.ndim, axis, keepdims)
+    winners = _value(x) == _keepdims(_value(ans), x.shape, axis, keepdims)
     # each maximum's share, computed at the reduced size and broadcast by the one product
-    share = _keepdims(g, x.ndim, axis, keepdims) / winners.sum(axis, keepdims=True, dtype=g.dtype)
+    share = _keepdims(g, x.shape, axis, keepdims) / winners.sum(axis, keepdims=True, dtype=g.dtype)
     return winners * share
 
 
-def _as_matrices(g: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
+def _as_matrices(g, x, y) -> tuple:
     """Promote 1-D operands of x @ y (and g with them) to matrices, as np.matmul does."""
     if y.ndim == 1:
-        y, g = y[:, None], g[..., None]
+        y, g = y.reshape(-1, 1), g.reshape(*g.shape, 1)
     if x.ndim == 1:
-        x, g = x[None, :], np.expand_dims(g, -2)
+        x, g = x.reshape(1, -1), g.reshape(*g.shape[:-1], 1, g.shape[-1])
     return g, x, y
 
 
-def _matmul_dx(g: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def _mT(a):
+    """a with its last two axes swapped: the transpose of a stack of matrices."""
+    return a.transpose(*range(a.ndim - 2), a.ndim - 1, a.ndim - 2)
+
+
+def _matmul_dx(g, x, y):
     """g yᵀ, summed over broadcast batch axes."""
     g, x2, y2 = _as_matrices(g, x, y)
-    return unbroadcast(g @ np.swapaxes(y2, -1, -2), x2.shape).reshape(x.shape)
+    return unbroadcast(g @ _mT(y2), x2.shape).reshape(x.shape)
 
 
-def _matmul_dy(g: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def _matmul_dy(g, x, y):
     """xᵀ g, summed over broadcast batch axes."""
     g, x2, y2 = _as_matrices(g, x, y)
-    return unbroadcast(np.swapaxes(x2, -1, -2) @ g, y2.shape).reshape(y.shape)
+    return unbroadcast(_mT(x2) @ g, y2.shape).reshape(y.shape)
 
 
 def _scatter(g: np.ndarray, shape: Shape, index) -> np.ndarray:
@@ -120,7 +145,7 @@ def _pad(x: np.ndarray, widths: tuple[tuple[int, int], ...], value: float) -> np
     return z
 
 
-def _crop(g: np.ndarray, widths: tuple[tuple[int, int], ...]) -> np.ndarray:
+def _crop(g, widths: tuple[tuple[int, int], ...]):
     """The inverse of _pad: cut the border back off."""
     return g[tuple(slice(lo, n - hi) for (lo, hi), n in zip(widths, g.shape))]
 
@@ -132,11 +157,11 @@ def _windows(x: np.ndarray, kernel: Shape, stride: Shape, dilation: Shape) -> np
     return view[..., :: stride[0], :: stride[1], :: dilation[0], :: dilation[1]]
 
 
-def _windows_vjp(g, ans, x, kernel: Shape, stride: Shape, dilation: Shape) -> np.ndarray:
-    """Add each window's cotangent back onto the pixels it covered (col2im), tap by tap."""
+def _fold(g: np.ndarray, shape: Shape, kernel: Shape, stride: Shape, dilation: Shape):
+    """Add each window back onto the pixels of `shape` it covered (col2im), tap by tap."""
     # z is laid out in memory as g's windows are (channels last after im2col), so each tap's add
     # walks both arrays in memory order
-    z = _filled(x.shape, 0.0, g.dtype, g.strides[: x.ndim])
+    z = _filled(shape, 0.0, g.dtype, g.strides[: len(shape)])
     oh, ow = g.shape[-4:-2]
     for i, j in product(range(kernel[0]), range(kernel[1])):
         rows = slice(i * dilation[0], i * dilation[0] + stride[0] * (oh - 1) + 1, stride[0])
@@ -164,7 +189,7 @@ PRIMITIVES: dict[str, Primitive] = {
     "pow": Primitive(  # d(x^y) = y x^(y-1) dx + x^y ln(x) dy
         operator.pow,
         lambda g, ans, x, y: g * y * x ** (y - 1),
-        lambda g, ans, x, y: g * ans * np.log(x),
+        lambda g, ans, x, y: g * ans * call("log", x),
         broadcasting=True,
     ),
     "matmul": Primitive(  # d(xy) = dx y + x dy
@@ -178,11 +203,17 @@ PRIMITIVES: dict[str, Primitive] = {
     "tanh": Primitive(np.tanh, lambda g, ans, x: g * (1 - ans * ans)),  # d(tanh x) = (1-tanh²x)dx
     "relu": Primitive(  # d(max(x, 0)) = [x > 0] dx
         lambda x: np.maximum(x, 0),
-        lambda g, ans, x: g * (x > 0),
+        lambda g, ans, x: g * (_value(x) > 0),
     ),
     "sum": Primitive(  # d(Σ x) = Σ dx: every summand receives g
         np.sum,
-        lambda g, ans, x, axis, keepdims: _unreduce(g, x.shape, axis, keepdims),
+        lambda g, ans, x, axis, keepdims: call(
+            "broadcast", _keepdims(g, x.shape, axis, keepdims), shape=x.shape
+        ),
+    ),
+    "broadcast": Primitive(  # stretched copies: their cotangents add up (sum's transpose)
+        np.broadcast_to,
+        lambda g, ans, x, shape: unbroadcast(g, x.shape),
     ),
     "max": Primitive(np.max, _max_vjp),  # d(max x) = dx at the argmax (ties split evenly)
     "reshape": Primitive(  # same numbers, new shape: reshape g back
@@ -191,16 +222,31 @@ PRIMITIVES: dict[str, Primitive] = {
     ),
     "transpose": Primitive(  # a permutation of axes: undo it with the inverse permutation
         np.transpose,
-        lambda g, ans, x, axes: np.transpose(g, np.argsort(axes)),
+        lambda g, ans, x, axes: g.transpose(np.argsort(axes).tolist()),
     ),
     "getitem": Primitive(  # d(x[i]) = dx[i]: g goes back to where it was read from
         lambda x, index: x[index],
-        lambda g, ans, x, index: _scatter(g, x.shape, index),
+        lambda g, ans, x, index: call("scatter", g, shape=x.shape, index=index),
+    ),
+    "scatter": Primitive(  # zeros with x added at index: read g back at index (getitem's transpose)
+        _scatter,
+        lambda g, ans, x, shape, index: g[index],
     ),
     "pad": Primitive(  # the border is constant: crop it off g
         _pad,
         lambda g, ans, x, widths, value: _crop(g, widths),
     ),
-    "windows": Primitive(_windows, _windows_vjp),  # im2col view; pixels sum g over their windows
+    "windows": Primitive(  # im2col view; pixels sum g over their windows
+        _windows,
+        lambda g, ans, x, kernel, stride, dilation: call(
+            "fold", g, shape=x.shape, kernel=kernel, stride=stride, dilation=dilation
+        ),
+    ),
+    "fold": Primitive(  # windows added back onto the image (col2im): windows' transpose
+        _fold,
+        lambda g, ans, x, shape, kernel, stride, dilation: call(
+            "windows", g, kernel=kernel, stride=stride, dilation=dilation
+        ),
+    ),
 }
 # --8<-- [end:primitives]
