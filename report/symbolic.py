@@ -1,6 +1,6 @@
 """Symbolic differentiation with SymPy, for chapter 1's comparison with our engine.
 
-SymPy is a fourth, independent method here, used by the report only (never by `src/backprop`).
+SymPy is one more independent method here, used by the report only (never by `src/backprop`).
 Sizes are counted two ways: by SymPy (`count_ops`, `preorder_traversal`) and by our own walk
 (`size`), which must agree; the engine's nodes are counted by `topological_order` and by our own
 walk, its backward rule applications as they are issued and from the graph's edges.
@@ -37,6 +37,9 @@ class Symbolic:
     def log(self) -> Symbolic:
         return Symbolic(sp.log(self.expr))
 
+    def __neg__(self) -> Symbolic:
+        return Symbolic(-self.expr)
+
 
 def _lifted(op: Callable, reflected: bool = False) -> Callable:
     """An arithmetic dunder of Symbolic: apply `op` to the expressions, wrap the result."""
@@ -52,7 +55,6 @@ for _name in ("add", "sub", "mul", "truediv", "pow"):
     _op = getattr(operator, _name)
     setattr(Symbolic, f"__{_name}__", _lifted(_op))
     setattr(Symbolic, f"__r{_name}__", _lifted(_op, reflected=True))
-Symbolic.__neg__ = lambda self: Symbolic(-self.expr)
 
 
 def expression(fn: Callable, *symbols: sp.Symbol) -> sp.Expr:
@@ -124,6 +126,7 @@ def _tree_nodes(expr: sp.Basic, memo: dict) -> int:
 
 
 def _count_ops(expr: sp.Basic, memo: dict) -> int:
+    """The operations of expr, each distinct subexpression's counted once into memo."""
     if expr not in memo:
         memo[expr] = _ops_at(expr, lambda e: _count_ops(e, memo))
     return memo[expr]
