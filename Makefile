@@ -16,7 +16,7 @@ SOURCES := $(shell find src report -name '*.py' -not -path '*/__pycache__/*')
 
 .PHONY: setup site serve report test bench lock clean distclean
 
-## setup: the virtualenv with pinned dependencies, and the site's front-end assets (KaTeX)
+## setup: the virtualenv with pinned dependencies, and the npm packages (KaTeX; dagre, which lays out the graph figures)
 setup: $(INSTALLED) $(ASSETS)
 
 $(INSTALLED): pyproject.toml requirements.lock
@@ -33,7 +33,7 @@ $(ASSETS): package.json package-lock.json
 report: setup
 	$(PY) -m report
 
-$(RESULTS): $(INSTALLED) $(SOURCES)
+$(RESULTS): $(INSTALLED) $(ASSETS) $(SOURCES)
 	$(PY) -m report
 
 ## site: build the static site into site/ (mkdocs build --strict)

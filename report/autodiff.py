@@ -19,7 +19,8 @@ import torch
 from backprop import Tensor, jvp
 from backprop.engine import topological_order
 from report.figures import line_chart
-from report.graph import draw_graph, name_nodes
+from report.graph import largest_gap, name_nodes, torch_replay, trace
+from report.graph_figure import write_figure
 from report.results import Check, Claim, Registry
 from report.symbolic import exact, expression, gradient, ulp_steps, ulps
 
@@ -55,22 +56,156 @@ ours
 # ## The graph our engine recorded
 #
 # These are the engine's own nodes (`topological_order`, `.op`, `.parents`), so division
-# appears as multiplication by a reciprocal ($v^{-1}$) and subtraction as adding a negation.
-# Each box shows the forward value and the adjoint $\bar v = \partial f / \partial v$ that
-# the backward pass left in `.grad`.
+# appears as multiplication by a reciprocal and subtraction as adding a negation. We name them as
+# the derivation does (v₁ = ln x, v₂ = x², u, v₃ = u + c, v₄ = u − c, f) and call the engine's two
+# extra nodes w₁ = v₁⁻¹ and w₂ = −c. The trace reads each node's value and adjoint from the run
+# above; its backward steps are the nodes in the order `Tensor.backward` processes them, each
+# parent's contribution from the engine's rule table, next to the rule written out on its numbers.
 
 # %%
-draw_graph(out, {"x": x, "c": c, "f": out}, results.out / "graph.svg")
-names = name_nodes(out, {"x": x, "c": c, "f": out})
-adjoints = ["| Node | Primitive | Value | Adjoint ∂f/∂node |", "|---|---|---:|---:|"]
-for node in graph:
-    if node.requires_grad:
-        op = node.op or "input"
+# the primitives in the order the engine made them, and the name the page gives each
+NODE_NAMES = [
+    ("pow", "v₂"),
+    ("log", "v₁"),
+    ("pow", "w₁"),
+    ("mul", "u"),
+    ("add", "v₃"),
+    ("neg", "w₂"),
+    ("add", "v₄"),
+    ("mul", "f"),
+]
+nodes = name_nodes(out, {"x": x, "c": c}, NODE_NAMES)
+f_trace = trace(out, nodes)
+f_replay = torch_replay(f_trace)
+write_figure(
+    results.out,
+    "graph",
+    f_trace,
+    "f",
+    label=(
+        "The computational graph of f(3, 5) as our engine recorded it, from the inputs x and c at "
+        "the top to f at the bottom; each box shows what its node computes, its value and its "
+        "adjoint."
+    ),
+    caption=(
+        "The graph of f(3, 5), laid out by dagre. Each box: the node, its value, its adjoint "
+        "(∂f/∂node). Grey pills are constants, which take no adjoint."
+    ),
+)
+adjoints = ["| Node | Computes | Value | Adjoint ∂f/∂node |", "|---|---|---:|---:|"]
+for node in f_trace["nodes"]:
+    if node["kind"] != "constant":
         adjoints.append(
-            f"| {names[id(node)]} | {op} | {node.item():.10g} | {node.grad.item():.10g} |"
+            f"| {node['name']} | {node['expression'] or 'input'} | {node['value']:.10g} "
+            f"| {node['adjoint']:.10g} |"
         )
 results.write_text("adjoints.md", "\n".join(adjoints))
-print("\n".join(adjoints))
+for step in f_trace["backward"]:
+    for part in step["contributions"]:
+        print(
+            f"{part['rule']} = {part['numbers']}   PyTorch: {f_replay['contributions'][part['edge']]:.5g}"
+        )
+
+# %% [markdown]
+# The figure's numbers, checked: what the last step shows for x̄ and c̄ (the sum of the
+# contributions each received) against the adjoint table (`.grad` after the engine's backward
+# pass), and every number of the trace against PyTorch, which rebuilds the graph op by op from
+# the trace's inputs alone (its own adjoints, and each contribution by `torch.autograd.grad` of
+# the one primitive).
+
+# %%
+GRAPH_ROUND_OFF = "the same dozen float64 operations, in the same order up to round-off"
+
+
+def received(trace_: dict, name: str) -> float:
+    """The sum of the contributions the backward steps send to the node called `name`."""
+    (node,) = (n["id"] for n in trace_["nodes"] if n["name"] == name)
+    parts = [c["value"] for s in trace_["backward"] for c in s["contributions"] if c["to"] == node]
+    return float(np.sum(parts))
+
+
+for leaf, tensor in (("x", x), ("c", c)):
+    (leaf_id,) = (n["id"] for n in f_trace["nodes"] if n["name"] == leaf)
+    results.record(
+        f"graph_d{leaf}",
+        received(f_trace, leaf),
+        title=f"∂f/∂{leaf} as the stepped graph adds it up",
+        fmt=".3f",
+        checks=[
+            Check("the adjoint table (.grad after backward)", tensor.grad.item(), rtol=1e-12,
+                  why=GRAPH_ROUND_OFF),
+            Check("PyTorch, the graph replayed op by op (float64)",
+                  f_replay["adjoints"][leaf_id].item(), rtol=1e-12, why=GRAPH_ROUND_OFF),
+        ],
+    )  # fmt: skip
+GAP = "values, adjoints, contributions and formulas: float64 round-off, margin 1e3"
+results.record(
+    "graph_torch_gap",
+    largest_gap(f_trace, f_replay),
+    title="Largest relative difference, any number of the stepped graph of f vs PyTorch",
+    fmt=".1e",
+    checks=[Check("PyTorch replay: agreement to round-off", 0.0, atol=1e-12, why=GAP)],
+)
+
+# %% [markdown]
+# ## The same rules at tensor shapes: a two-layer network
+#
+# One example (a batch of one, 1 × 2) through h = relu(x W₁ + b₁), y = h W₂ + b₂ and the squared
+# error L = Σ (y − t)². The example and the target are data, not parameters: the backward pass
+# skips them. b₁ is added to a 1 × 3 row, so its adjoint is summed back over the batch axis (the
+# engine's `unbroadcast`); the relu passes adjoints only where its input was positive.
+
+# %%
+x_net = Tensor([[0.5, -1.0]])  # one example: data, so no adjoint
+W1 = Tensor([[0.4, -0.6, 0.9], [-0.7, 0.3, -0.2]], requires_grad=True)
+b1 = Tensor([0.1, -0.1, 0.2], requires_grad=True)
+W2 = Tensor([[0.5, -0.4], [-0.3, 0.8], [0.6, 0.2]], requires_grad=True)
+b2 = Tensor([0.05, -0.05], requires_grad=True)
+target = Tensor([[1.0, 0.0]])
+loss = (((x_net @ W1 + b1).relu() @ W2 + b2 - target) ** 2).sum()
+for node in topological_order(loss):
+    if node.op is not None and node.requires_grad:
+        node.retain_grad()
+loss.backward()
+NET_NAMES = [
+    ("matmul", "a₁"),
+    ("add", "z₁"),
+    ("relu", "h"),
+    ("matmul", "a₂"),
+    ("add", "y"),
+    ("neg", "−t"),
+    ("add", "e"),
+    ("pow", "s"),
+    ("sum", "L"),
+]
+net_leaves = {"x": x_net, "W₁": W1, "b₁": b1, "W₂": W2, "b₂": b2, "t": target}
+net_trace = trace(loss, name_nodes(loss, net_leaves, NET_NAMES))
+net_replay = torch_replay(net_trace)
+write_figure(
+    results.out,
+    "network",
+    net_trace,
+    "L",
+    label=(
+        "The computational graph of a two-layer network on one example, from the example x, the "
+        "weights and the target at the top to the loss L at the bottom; each box shows its "
+        "node's shape."
+    ),
+    caption=(
+        "The backward pass through a two-layer network on one example. Each box: the node and "
+        "its shape; its adjoint has the same shape. Grey pills are data, which take no adjoint."
+    ),
+)
+for step in net_trace["backward"]:
+    for part in step["contributions"]:
+        print(f"{part['rule']} = {part['numbers']}")
+results.record(
+    "network_torch_gap",
+    largest_gap(net_trace, net_replay),
+    title="Largest relative difference, any number of the stepped network vs PyTorch",
+    fmt=".1e",
+    checks=[Check("PyTorch replay: agreement to round-off", 0.0, atol=1e-12, why=GAP)],
+)
 
 # %% [markdown]
 # ## Independent check 1: PyTorch autograd, in float64
