@@ -185,9 +185,11 @@ def after_cse(exprs: list[sp.Expr]) -> list[sp.Expr]:
     return [rhs for _, rhs in assignments] + list(reduced)
 
 
-def exact(exprs: list[sp.Expr], point: dict, digits: int = 30) -> list[sp.Float]:
-    """Each expression evaluated at `point` with `digits` significant digits (exact inputs)."""
-    return [sp.N(e.subs(point), digits) for e in exprs]
+def exact(exprs: list[sp.Expr], point: dict, digits: int = 30) -> list[sp.Rational | sp.Float]:
+    """Each expression at `point` (exact inputs): a rational value as it is, any other to
+    `digits` significant digits."""
+    values = [e.subs(point) for e in exprs]
+    return [v if v.is_Rational else sp.N(v, digits) for v in values]
 
 
 def ulps(value: float, reference) -> float:
