@@ -721,8 +721,8 @@ results.write_text(
     swell_table
     + f"\nOperations, n = 1 … {N_MAX}: the tree more than doubles per step, and so does the "
     "time to differentiate and count it, so the table stops there to keep the report quick. "
-    f"simplify() up to n = {SIMPLIFY_UP_TO} only (—: not run): it takes a second or more per step beyond, "
-    "and up to there it returns the expanded polynomial.",
+    f"simplify() up to n = {SIMPLIFY_UP_TO} only (—: not run): it takes a second or more per "
+    "step beyond, and up to there it returns the expanded polynomial.",
 )
 graph_table = markdown_table(
     (
