@@ -10,7 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import ListedColormap
+from matplotlib.colors import ListedColormap, LogNorm
 from matplotlib.patches import Patch
 
 plt.rcParams.update(
@@ -162,4 +162,41 @@ def trajectories(f, paths: dict[str, np.ndarray], path: Path, minimum: tuple[flo
         ax.set_xlabel("x")
     for ax in axes[:, 0]:
         ax.set_ylabel("y")
+    return save(fig, path)
+
+
+def heat_maps(
+    panels: Sequence[tuple[str, np.ndarray]],
+    path: Path,
+    *,
+    rows: Sequence[str],
+    columns: Sequence[str],
+    ylabel: str,
+    xlabel: str,
+    label: str,
+) -> Path:
+    """Side by side, per (title, fractions[row, column]), one cell per value on one logarithmic
+    colour scale shared by all panels, each cell printed in percent; the lowest cell of each
+    panel outlined. Row 0 is drawn at the bottom."""
+    values = np.array([v for _, v in panels])
+    norm = LogNorm(values.min(), values.max())
+    fig, axes = plt.subplots(
+        1, len(panels), figsize=(3.5 * len(panels) + 1.1, 3.6), sharey=True, squeeze=False
+    )
+    for ax, (title, v) in zip(axes[0], panels):
+        image = ax.imshow(v, cmap="viridis", norm=norm, origin="lower", aspect="auto")
+        for (i, j), value in np.ndenumerate(v):
+            colour = "white" if norm(value) < 0.6 else "black"  # on viridis' dark (low) end
+            ax.text(j, i, f"{100 * value:.1f}", ha="center", va="center", size=9, color=colour)
+        i, j = np.unravel_index(np.argmin(v), v.shape)
+        ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, ec=ORANGE, lw=2.5))
+        ax.set(title=title, xlabel=xlabel, xticks=range(len(columns)), yticks=range(len(rows)))
+        ax.set_xticklabels(columns)
+        ax.spines[:].set_visible(False)
+    axes[0, 0].set_yticklabels(rows)
+    axes[0, 0].set_ylabel(ylabel)
+    ticks = [t for t in (0.02, 0.03, 0.05, 0.1, 0.2, 0.5, 0.9) if norm.vmin <= t <= norm.vmax]
+    bar = fig.colorbar(image, ax=axes[0].tolist(), label=label, ticks=ticks, fraction=0.04)
+    bar.ax.yaxis.set_major_formatter(lambda x, _: f"{100 * x:g}%")
+    bar.ax.yaxis.set_minor_formatter(lambda x, _: "")
     return save(fig, path)

@@ -24,6 +24,18 @@ def results() -> dict:
     return load_results()["results"]
 
 
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """torch on one thread for a module of small-tensor runs: a second thread only contends on a
+    shared two-core machine (measured up to 10x slower); the old count is restored after."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.fixture(scope="session")
 def site_port() -> int:
     """A free local port for serving the site: its URL must be the build's site_url, or

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import product
 
 import numpy as np
 import pytest
@@ -187,6 +188,44 @@ def test_nonzero_v0_shrinks_the_first_step():
     v_hat = (BETA2 * v0 + (1 - BETA2) * g**2) / (1 - BETA2)
     np.testing.assert_allclose(theta, -lr * g / (np.sqrt(v_hat) + EPS), rtol=1e-13)
     assert np.all(np.abs(theta) < lr * np.abs(g) / (np.abs(g) + EPS))
+
+
+def first_step_with(g, m0, v0, bias_correction, lr=0.1):
+    """θ₁ − θ₀ from m₀, v₀ with the given bias correction, by our adam_update."""
+    theta, m, v = np.zeros_like(g), np.full_like(g, m0), np.full_like(g, v0)
+    adam_update(
+        theta, g, m, v, 1, lr=lr, beta1=BETA1, beta2=BETA2, eps=EPS, bias_correction=bias_correction
+    )
+    return theta
+
+
+def test_the_two_corrections_can_be_switched_separately():
+    g, m0, v0, lr = np.array([3.0, -0.5, 1e-3]), 0.2, 0.7, 0.1
+    m1, v1 = BETA1 * m0 + (1 - BETA1) * g, BETA2 * v0 + (1 - BETA2) * g**2
+    for (correct_m, correct_v), expected in {
+        (True, True): (m1 / (1 - BETA1)) / (np.sqrt(v1 / (1 - BETA2)) + EPS),
+        (True, False): (m1 / (1 - BETA1)) / (np.sqrt(v1) + EPS),  # only m̂ = m/(1 − β)
+        (False, True): m1 / (np.sqrt(v1 / (1 - BETA2)) + EPS),  # only v̂ = v/(1 − δ)
+        (False, False): m1 / (np.sqrt(v1) + EPS),
+    }.items():
+        theta = first_step_with(g, m0, v0, (correct_m, correct_v), lr)
+        np.testing.assert_allclose(theta, -lr * expected, rtol=1e-13, atol=0)
+    firsts = {first_step_with(g, m0, v0, pair)[0] for pair in product((True, False), repeat=2)}
+    assert len(firsts) == 4  # the four settings give four different steps
+
+
+def test_one_flag_means_both_corrections():
+    g = np.array([3.0, -0.5, 1e-3])
+    for flag in (True, False):
+        np.testing.assert_array_equal(
+            first_step_with(g, 0.2, 0.7, flag), first_step_with(g, 0.2, 0.7, (flag, flag))
+        )
+
+
+@pytest.mark.parametrize("bad", [(True,), (True, False, True), (1, 0), "mv", None])
+def test_a_bad_bias_correction_is_refused(bad):
+    with pytest.raises(ValueError, match="bias_correction must be a bool or a pair"):
+        first_step_with(np.ones(2), 0.0, 0.0, bad)
 
 
 ROUND_TRIP = [

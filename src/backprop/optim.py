@@ -62,15 +62,17 @@ def adam_update(
     weight_decay: float = 0.0,
     decoupled: bool = False,
     v_max: np.ndarray | None = None,
-    bias_correction: bool = True,
+    bias_correction: bool | tuple[bool, bool] = True,
     scratch: np.ndarray | None = None,
 ) -> None:
     """Adam's step t = 1, 2, …, IN PLACE on `theta`, `m`, `v` (and `v_max`); `g` is only read.
 
-    `decoupled=True` is AdamW; passing `v_max` turns on AMSGrad. `bias_correction=False` and a
-    non-zero m₀, v₀ are ours, not torch's: they show the start-up problem. `scratch` (optional,
-    `theta`'s shape and dtype) is overwritten; passing it saves allocating on every call.
+    `decoupled=True` is AdamW; passing `v_max` turns on AMSGrad. Ours, not torch's, to study the
+    start-up: a non-zero m₀, v₀, and `bias_correction` False for neither average or a pair
+    (correct m, correct v). `scratch` (optional, `theta`'s shape and dtype) is overwritten;
+    passing it saves allocating on every call.
     """
+    correct_m, correct_v = _corrections(bias_correction)
     s = np.empty_like(theta) if scratch is None else scratch
     if weight_decay and decoupled:
         theta *= 1 - lr * weight_decay  # AdamW: θ ← θ·(1 − lr·λ), decay outside the gradient
@@ -85,13 +87,29 @@ def adam_update(
     v += s  # v ← β₂v + (1−β₂)g²
     if v_max is not None:
         v = np.maximum(v_max, v, out=v_max)  # AMSGrad: v_max ← max(v_max, v), used in place of v
-    bc1, bc2 = (1 - beta1**t, 1 - beta2**t) if bias_correction else (1.0, 1.0)
+    bc1 = 1 - beta1**t if correct_m else 1.0
+    bc2 = 1 - beta2**t if correct_v else 1.0
     denom = np.sqrt(v, out=s)
     denom /= bc2**0.5
     denom += eps  # √v̂ + ε with v̂ = v/(1−β₂ᵗ): ε outside the root
     np.divide(m, denom, out=s)
     s *= lr / bc1
     theta -= s  # θ ← θ − lr·m̂/(√v̂ + ε), m̂ = m/(1−β₁ᵗ), as torch: (lr/(1−β₁ᵗ))·(m/(√v̂ + ε))
+
+
+def _corrections(bias_correction: bool | tuple[bool, bool]) -> tuple[bool, bool]:
+    """(correct m, correct v) from one flag for both or a pair; anything else is refused."""
+    if isinstance(bias_correction, bool):
+        return bias_correction, bias_correction
+    if (
+        isinstance(bias_correction, tuple)
+        and len(bias_correction) == 2
+        and all(isinstance(flag, bool) for flag in bias_correction)
+    ):
+        return bias_correction
+    raise ValueError(
+        f"bias_correction must be a bool or a pair (m, v) of bools, got {bias_correction!r}"
+    )
 
 
 def _checked(hyper: dict[str, Any]) -> dict[str, Any]:
