@@ -11,7 +11,9 @@
 import math
 import time
 
+import mpmath
 import numpy as np
+import sympy as sp
 import torch
 
 from backprop import Tensor, jvp
@@ -20,6 +22,7 @@ from report.figures import line_chart
 from report.graph import largest_gap, name_nodes, torch_replay, trace
 from report.graph_figure import write_figure
 from report.results import Check, Claim, Registry
+from report.symbolic import exact, expression, gradient, ulp_steps, ulps
 
 results = Registry("autodiff", page="autodiff.md")
 X, C = 3.0, 5.0
@@ -227,21 +230,22 @@ torch_
 
 
 # %%
-def u_closed(x: float) -> float:
-    return x**2 / math.log(x)
+def u_closed(x: float, log=math.log) -> float:
+    return x**2 / log(x)
 
 
 def du_dx_closed(x: float) -> float:
     return x * (2 * math.log(x) - 1) / math.log(x) ** 2
 
 
-def df_dx_closed(x: float) -> float:
-    return 2 * x**3 * (2 * math.log(x) - 1) / math.log(x) ** 3
+def df_dx_closed(x: float, log=math.log) -> float:
+    """Ours; `log` lets SymPy and mpmath evaluate the same formula (below)."""
+    return 2 * x**3 * (2 * log(x) - 1) / log(x) ** 3
 
 
-def df_dx_sheet(x: float) -> float:
+def df_dx_sheet(x: float, log=math.log) -> float:
     """The sheet's closed form, as printed (with x^c read as x², as its code does)."""
-    return 2 * x**2 / math.log(x) ** 2 * (2 * x * math.log(x) - x)
+    return 2 * x**2 / log(x) ** 2 * (2 * x * log(x) - x)
 
 
 closed = {"f": u_closed(X) ** 2 - C**2, "df_dx": df_dx_closed(X), "df_dc": -2 * C}
@@ -283,6 +287,52 @@ forward = {"f": float(value_fwd), "df_dx": float(df_dx_fwd), "df_dc": float(df_d
 forward
 
 # %% [markdown]
+# ## Independent check 5: SymPy, exactly
+#
+# SymPy, a computer algebra system, differentiates the same `f` run on symbols instead of
+# numbers (`report/symbolic.py` lends its expressions the one method `f` calls, `.log()`), and
+# evaluates the derivatives at exactly $x = 3$, $c = 5$ to 30 significant digits. Against a
+# reference without round-off our float64 engine's error can be counted in units in the last
+# place (ulps); mpmath, evaluating our closed form to 40 digits, checks SymPy's value.
+
+# %%
+x_sym, c_sym = sp.Symbol("x", positive=True), sp.Symbol("c", real=True)
+f_sym = expression(f, x_sym, c_sym)
+grad_sym = gradient(f_sym, (x_sym, c_sym))
+exact_ = dict(zip(("f", "df_dx", "df_dc"), exact([f_sym, *grad_sym], {x_sym: 3, c_sym: 5})))
+with mpmath.workdps(40):
+    x_mp = mpmath.mpf(X)
+    high = {"f": u_closed(x_mp, mpmath.log) ** 2 - C**2, "df_dx": df_dx_closed(x_mp, mpmath.log)}
+    error_ulps = {k: ulps(ours[k], exact_[k]) for k in ("f", "df_dx")}
+    error_ulps_mp = {k: ulps(ours[k], sp.Float(high[k], 40)) for k in ("f", "df_dx")}
+ulps_counted = {k: ulp_steps(ours[k], float(exact_[k])) for k in ("f", "df_dx")}
+exact_, error_ulps, error_ulps_mp, ulps_counted
+
+# %% [markdown]
+# SymPy also decides between the two closed forms, the sheet's and ours, run on the same
+# symbols: divided by SymPy's derivative the sheet's should leave $\ln x$, and ours minus
+# SymPy's should leave $0$.
+
+# %%
+ratio = sp.simplify(df_dx_sheet(x_sym, sp.log) / grad_sym[0])
+difference = sp.simplify(df_dx_closed(x_sym, sp.log) - grad_sym[0])
+if (ratio, difference) != (sp.log(x_sym), 0):
+    raise AssertionError(f"sheet/SymPy simplifies to {ratio}, ours − SymPy to {difference}")
+proof = (
+    f"the sheet's form divided by SymPy's derivative simplifies to ${sp.latex(ratio)}$, and our "
+    f"closed form minus SymPy's derivative to ${sp.latex(difference)}$"
+)
+first, *rest = (sp.latex(t) for t in grad_sym[0].as_ordered_terms())  # one line per term
+lines = "".join(f" \\\\\n&\\quad {'' if t.startswith('-') else '+ '}{t}" for t in rest)
+derivative_tex = (
+    f"\\begin{{aligned}}\n\\frac{{\\partial f}}{{\\partial x}} &= {first}{lines}\n\\end{{aligned}}"
+)
+results.write_text(
+    "symbolic_proof.md", f"$$\n{derivative_tex}\n$$\n\nRun on the same symbols, {proof}."
+)
+(ratio, sp.log(x_sym)), (difference, 0)
+
+# %% [markdown]
 # ## Intermediate values
 #
 # The derivation on the page uses $u$ and $du/dx$; our engine gives them too ($du/dx$ by
@@ -321,6 +371,7 @@ def checks(name: str, with_fd: bool = True) -> list[Check]:
         Check(
             "our forward mode (dual numbers)", forward[name], rtol=1e-12, atol=1e-12, why=ROUND_OFF
         ),
+        Check("SymPy, exact (30 digits)", float(exact_[name]), rtol=1e-12, why=ROUND_OFF),
     ]
     if with_fd:
         found.append(Check("central differences", finite[name], rtol=1e-7, atol=1e-7, why=FD))
@@ -387,10 +438,31 @@ results.record(
     sheet=Claim("48.76", where="1 a), closed form"),
     erratum=(
         "The sheet's closed form 2x²/(ln x)² · (2x ln x − x) lacks a factor 1/ln x: the derivative is "
-        "2x³(2 ln x − 1)/(ln x)³. The value it writes beside the formula is the correct derivative "
-        "(its PyTorch run prints it), but the formula itself evaluates to the number above."
+        f"2x³(2 ln x − 1)/(ln x)³. SymPy proves it: {proof}. The value the sheet writes beside the "
+        "formula is the correct derivative (its PyTorch run prints it), but the formula itself "
+        "evaluates to the number above."
     ),
 )
+ULP = "the float nearest the exact value is within half an ulp of it"
+MPMATH = "SymPy's 30 digits against mpmath's 40: agree to 1e-29, far below an ulp (7e-15)"
+for name, title in (("f", "f(3, 5)"), ("df_dx", "∂f/∂x at (3, 5)")):
+    results.record(
+        f"{name}_ulps",
+        error_ulps[name],
+        title=f"Our engine's error in {title} against SymPy's exact value, in ulps",
+        fmt=".2f",
+        checks=[
+            Check(
+                "floats counted from the rounded exact value", ulps_counted[name], atol=0.5, why=ULP
+            ),
+            Check(
+                "against mpmath, our closed form at 40 digits",
+                error_ulps_mp[name],
+                atol=1e-9,
+                why=MPMATH,
+            ),
+        ],
+    )
 
 # %% [markdown]
 # ## The same derivatives by every method
@@ -402,14 +474,32 @@ rows = [
     ("PyTorch autograd, float64", torch_),
     ("Closed form", closed),
     ("Central differences, h = 1e-5", {"f": float("nan"), **finite}),
+    ("SymPy, exact (30 significant digits)", exact_),
 ]
+
+
+def digits(v, decimals: int) -> str:
+    """A float to `decimals` places; SymPy's exact values in full, with a line break allowed
+    where the floats' digits end (the column stays narrow); an integer marked exact."""
+    if isinstance(v, sp.Integer):
+        return f"{v} (exact)"
+    if isinstance(v, sp.Float):
+        cut = len(f"{float(v):.{decimals}f}")
+        return f"{v}"[:cut] + "<wbr>" + f"{v}"[cut:]
+    return f"{v:.{decimals}f}"
+
+
 table = ["| Method | f(3, 5) | ∂f/∂x | ∂f/∂c | \\|∂f/∂x − ours\\| |", "|---|---|---|---|---|"]
 for method, v in rows:
-    gap = abs(v["df_dx"] - ours["df_dx"])
-    f_text = "—" if math.isnan(v["f"]) else f"{v['f']:.12f}"
-    table.append(f"| {method} | {f_text} | {v['df_dx']:.12f} | {v['df_dc']:.9f} | {gap:.1e} |")
+    gap = f"{float(abs(v['df_dx'] - ours['df_dx'])):.1e}"
+    if v is exact_:
+        gap += f" = {abs(error_ulps['df_dx']):.2f} ulp"
+    f_text = "—" if math.isnan(v["f"]) else digits(v["f"], 12)
+    table.append(
+        f"| {method} | {f_text} | {digits(v['df_dx'], 12)} | {digits(v['df_dc'], 9)} | {gap} |"
+    )
 results.write_text("methods.md", "\n".join(table))
-print("\n".join(table))
+print("\n".join(table).replace("<wbr>", ""))  # the break is for the page only
 
 # %% [markdown]
 # ## What reverse mode buys: counting the passes
@@ -559,6 +649,315 @@ print("\n".join(rows))
 # %% [markdown]
 # Reverse mode wins when there are few outputs and many inputs — training, where one loss
 # depends on millions of parameters; forward mode wins for few inputs and many outputs.
+
+# %% [markdown]
+# ## Symbolic versus automatic: expression swell, measured
+#
+# Both apply the chain rule, as the sheet's part (c) says: SymPy to *expressions*, our engine to
+# *numbers*. What that costs shows on the logistic map $l_1 = x$, $l_{n+1} = 4 l_n (1 - l_n)$
+# (Baydin et al., *Automatic differentiation in machine learning: a survey*, JMLR 2018, §2). One
+# `logistic` function runs on SymPy symbols, on SymPy polynomials (to expand) and on our
+# Tensors. Every SymPy size is counted twice, by SymPy (`count_ops`, `preorder_traversal`) and
+# by our own walk (`report/symbolic.py`), which must agree; so must our engine's nodes
+# (`topological_order` and a walk of our own) and its backward rule applications (as issued,
+# and from the graph's edges).
+
+# %%
+from functools import partial
+
+from backprop import gradients
+from report.figures import curve_panels
+from report.pages import table as markdown_table
+from report.symbolic import (
+    FORMS,
+    compose,
+    derivative_forms,
+    engine_counts,
+    logistic,
+    measured,
+    race,
+    size,
+)
+
+N_MAX = 10  # up to l₁₀: SymPy's dl₁₀/dx is already a tree of about 70,000 nodes
+SIMPLIFY_UP_TO = 4  # simplify() takes seconds per step beyond, and returns the expansion
+X0 = 0.3  # where our engine evaluates lₙ (it records the same nodes at any point)
+x_l = sp.Symbol("x")
+
+
+def expanded_logistic(n: int):
+    """dlₙ/dx expanded, by iterating the map on polynomials (expand() on SymPy's derivative
+    takes seconds from n = 6 on; the two agree, checked below)."""
+    return lambda _: [logistic(sp.Poly(x_l, x_l), n).diff(x_l).as_expr()]
+
+
+def measure(expr, symbols, fn, primals, expand, simplify: bool) -> tuple[dict, dict, object]:
+    """expr's forms, their sizes (SymPy's count, ours agreeing) and what our engine records."""
+    forms = derivative_forms(expr, symbols, expand=expand, simplify=simplify)
+    sizes = {form: None if e is None else measured(e) for form, e in forms.items()}
+    return forms, sizes, engine_counts(fn, primals)
+
+
+logistic_rows = {}
+for n in range(1, N_MAX + 1):
+    simplify = n <= SIMPLIFY_UP_TO
+    row = measure(
+        logistic(x_l, n), (x_l,), partial(logistic, n=n), (X0,), expanded_logistic(n), simplify
+    )
+    if simplify and row[0]["simplified"] != row[0]["expanded"]:
+        raise AssertionError(f"n = {n}: simplify() gave {row[0]['simplified']}")
+    logistic_rows[n] = row
+
+
+def ops(counted) -> str:
+    return "—" if counted is None else f"{counted.ops:,}"
+
+
+swell_table = markdown_table(
+    ("n", "lₙ", "dlₙ/dx as returned", "expanded", "simplify()", "cse()"),
+    [(str(n), *(ops(sizes[form]) for form in FORMS)) for n, (_, sizes, _) in logistic_rows.items()],
+)
+results.write_text(
+    "swell.md",
+    swell_table
+    + f"\nOperations, n = 1 … {N_MAX}: the tree more than doubles per step, and so does the "
+    "time to differentiate and count it, so the table stops there to keep the report quick. "
+    f"simplify() up to n = {SIMPLIFY_UP_TO} only (—: not run): it takes a second or more per "
+    "step beyond, and up to there it returns the expanded polynomial.",
+)
+graph_table = markdown_table(
+    (
+        "n",
+        "SymPy's dlₙ/dx: tree nodes",
+        "distinct subexpressions",
+        "our engine: graph nodes",
+        "our engine: backward rule calls",
+    ),
+    [
+        (str(n), f"{s['derivative'].nodes:,}", f"{s['derivative'].distinct:,}")
+        + (f"{engine.nodes:,}", f"{engine.rules:,}")
+        for n, (_, s, engine) in logistic_rows.items()
+    ],
+)
+results.write_text("swell_graph.md", graph_table)
+print(swell_table, graph_table, sep="\n")
+
+# %% [markdown]
+# The survey prints the expansion of $dl_n/dx$ for small $n$. Ours for $n = 4$, by the
+# polynomial route above and by `expand()` on SymPy's derivative, which must be one expression:
+
+# %%
+dl4 = logistic_rows[4][0]["expanded"][0]
+dl4_expand = sp.expand(sp.diff(logistic(x_l, 4), x_l))
+if dl4 != dl4_expand:
+    raise AssertionError(f"expanded dl4/dx: {dl4} from polynomials, {dl4_expand} from expand()")
+results.write_text("survey_dl4.md", f"$$\n{sp.latex(sp.factor_terms(dl4), order='rev-lex')}\n$$")
+sp.factor_terms(dl4), dl4 == dl4_expand
+
+# %% [markdown]
+# ## The sheet's f, composed with itself
+#
+# The same for $f$ and for $f$ applied to its own value $k$ times,
+# $f_k(x, c) = f(f_{k-1}(x, c), c)$, differentiated by both inputs: SymPy's gradient is two
+# expressions, our engine's one backward pass. `expand()` and `simplify()` run for small $k$
+# only: at $k = 3$ `expand()` alone takes seconds and returns tens of thousands of operations.
+
+# %%
+K_MAX = 4  # f₅(3, 5) is near 1e290; f₆ overflows float64
+EXPAND_UP_TO = 2
+
+
+def expand_each(derivative: list) -> list:
+    return [sp.expand(d) for d in derivative]
+
+
+f_cases = [  # (name, our engine's function, SymPy's expression, expand and simplify?)
+    (name, compose(f, k), expression(compose(f, k), x_sym, c_sym), k <= EXPAND_UP_TO)
+    for k, name in enumerate(("f", "f∘f", "f∘f∘f", "f∘f∘f∘f")[:K_MAX], start=1)
+]
+f_cases.append(  # ∂f/∂x differentiated once more: our engine records its backward pass
+    ("∂f/∂x", lambda x, c: gradients(f(x, c), x, create_graph=True)[0], grad_sym[0], True)
+)
+f_rows = {
+    name: measure(expr, (x_sym, c_sym), fn, (X, C), expand_each if small else None, small)
+    for name, fn, expr, small in f_cases
+}
+f_table = markdown_table(
+    ("function", "itself", "∇ as returned", "expanded", "simplify()", "cse()", "our engine"),
+    [
+        (name, *(ops(sizes[form]) for form in FORMS), f"{engine.rules:,}")
+        for name, (_, sizes, engine) in f_rows.items()
+    ],
+)
+results.write_text(
+    "swell_f.md",
+    f_table + "\nSymPy: operations as count_ops counts them; our engine: rule applications in its "
+    f"backward pass. expand() and simplify() for k ≤ {EXPAND_UP_TO} only (—: not run): at "
+    f"k = {EXPAND_UP_TO + 1} expand() alone takes seconds.",
+)
+print(f_table)
+
+# %% [markdown]
+# ## The time it takes
+#
+# SymPy's `diff` plus evaluating its result at a point, against our engine's forward pass
+# (recording the graph) and backward pass: medians of 3 runs after an untimed one, the two
+# taking turns, SymPy's cache cleared before each of its runs. CPU time of this process,
+# because the machine is shared with other jobs (the wall clock adds the time they held the
+# core: up to several times as much). Both must give the same derivative.
+
+# %%
+REPEATS = 3
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+timed_cases = {  # name: (SymPy's expression, its symbols, our engine's function, the point)
+    "l" + str(n).translate(SUBSCRIPTS): (logistic(x_l, n), (x_l,), partial(logistic, n=n), (X0,))
+    for n in range(2, N_MAX + 1, 2)
+} | {name: (expr, (x_sym, c_sym), fn, (X, C)) for name, fn, expr, _ in f_cases}
+times = {name: race(*case, REPEATS) for name, case in timed_cases.items()}
+for name, t in times.items():
+    if not np.allclose(t.by_sympy, t.by_engine, rtol=1e-12, atol=0):
+        raise AssertionError(f"{name}: SymPy and our engine differ: {t}")
+
+time_table = markdown_table(
+    (
+        "function",
+        "SymPy: diff + evaluation (ms)",
+        "our engine: forward (ms)",
+        "our engine: backward (ms)",
+        "SymPy ÷ backward",
+    ),
+    [
+        (
+            name,
+            f"{1e3 * t.sympy.cpu:.3f}",
+            f"{1e3 * t.forward.cpu:.3f}",
+            f"{1e3 * t.backward.cpu:.3f}",
+            f"{t.sympy.cpu / t.backward.cpu:,.0f}",
+        )
+        for name, t in times.items()
+    ],
+)
+results.write_text("swell_time.md", time_table)
+print(time_table)
+
+# %% [markdown]
+# On a logarithmic axis, from $n = 2$ ($l_1 = x$ has no operation to count):
+
+# %%
+SERIES = {
+    "SymPy's dlₙ/dx, as returned": "derivative",
+    "SymPy's dlₙ/dx, expanded": "expanded",
+    "SymPy's dlₙ/dx after cse()": "after cse()",
+}
+ns = list(logistic_rows)[1:]
+curves = {
+    label: (ns, [logistic_rows[n][1][form].ops for n in ns]) for label, form in SERIES.items()
+}
+curves["our engine: graph nodes of lₙ"] = (ns, [logistic_rows[n][2].nodes for n in ns])
+curves["our engine: backward rule calls"] = (ns, [logistic_rows[n][2].rules for n in ns])
+curve_panels(
+    [("n (the logistic map lₙ)", "operations, nodes or rule calls", curves)],
+    results.out / "swell.svg",
+    yscale="log",
+    styles={label: {"marker": "o", "ms": 4} for label in SERIES}
+    | {label: {"marker": "s", "ms": 4, "ls": "--"} for label in list(curves)[3:]},
+    legend="outside",
+)
+
+# %% [markdown]
+# ## Recording the comparison
+#
+# Each size is recorded as SymPy counts it, checked by our own walk; our engine's counts by
+# what the primitives predict (each step of $l_n$ adds 4 primitives and their 2 constants to the
+# graph, 5 rule applications to the backward pass; each $f$ 12 rule applications); the time
+# ratio by running that race once more.
+
+# %%
+OURS = "two independent counts of the same integer"
+BY_HAND = "counted by hand from the primitives each step applies"
+TIMER = (
+    "CPU times of a few runs vary by tens of per cent on a shared machine; a factor 2 is a fault"
+)
+KEYS = {"derivative": "dl", "expanded": "expanded", "after cse()": "cse"}
+DESCRIBED = {
+    "derivative": "as diff returns it",
+    "expanded": "expanded",
+    "after cse()": "after cse()",
+}
+FIELDS = {"ops": "operations", "nodes": "tree nodes", "distinct": "distinct subexpressions"}
+
+
+def sympy_count(rows: dict, row, form: str, field: str = "ops") -> tuple[int, int]:
+    """A size as SymPy counted it (in the table), and our own walk's count of it, afresh."""
+    forms, sizes, _ = rows[row]
+    return getattr(sizes[form], field), getattr(size(forms[form]), field)
+
+
+def record_sympy(key: str, rows: dict, row, form: str, field: str = "ops") -> None:
+    value, ours = sympy_count(rows, row, form, field)
+    label = "l" + str(row).translate(SUBSCRIPTS) if rows is logistic_rows else row
+    results.record(
+        key,
+        value,
+        title=f"SymPy's derivative of {label}, {DESCRIBED[form]}: {FIELDS[field]}",
+        fmt=",d",
+        checks=[Check("our own walk (report/symbolic.py)", ours, why=OURS)],
+    )
+
+
+def record_engine(key: str, what: str, value: int, predicted: int) -> None:
+    check = Check("predicted from the primitives", predicted, why=BY_HAND)
+    results.record(key, value, title=f"Our engine: {what}", fmt=",d", checks=[check])
+
+
+for n, tag in ((4, "4"), (N_MAX, "max")):
+    for form, name in KEYS.items():
+        record_sympy(f"swell_{name}_{tag}", logistic_rows, n, form)
+    engine, l_n = logistic_rows[n][2], "l" + str(n).translate(SUBSCRIPTS)
+    record_engine(
+        f"swell_nodes_{tag}", f"nodes in the graph of {l_n}", engine.nodes, 1 + 6 * (n - 1)
+    )
+    record_engine(f"swell_rules_{tag}", f"rule applications for {l_n}", engine.rules, 5 * (n - 1))
+record_sympy("swell_tree_max", logistic_rows, N_MAX, "derivative", "nodes")
+record_sympy("swell_distinct_max", logistic_rows, N_MAX, "derivative", "distinct")
+last, before = logistic_rows[N_MAX][2], logistic_rows[N_MAX - 1][2]
+record_engine("swell_nodes_step", "graph nodes added per step of lₙ", last.nodes - before.nodes, 6)
+record_engine("swell_rules_step", "rule applications added per step", last.rules - before.rules, 5)
+for k, tag in ((1, "f"), (K_MAX, "fk")):
+    name = f_cases[k - 1][0]
+    for form in ("derivative", "after cse()"):
+        record_sympy(f"swell_{tag}_{KEYS[form]}", f_rows, name, form)
+    record_engine(
+        f"swell_{tag}_rules", f"rule applications for {name}", f_rows[name][2].rules, 12 * k
+    )
+for key, what, value, rows in (
+    ("swell_n", "n of lₙ", N_MAX, logistic_rows),
+    ("swell_k", "k of f∘…∘f", K_MAX, f_rows),
+):
+    check = Check("rows of its table", len(rows), why="the table reached the size asked for")
+    results.record(key, value, title=f"Largest {what} in the tables", fmt="d", checks=[check])
+
+(dl_top, dl_top_ours), (dl_before, dl_before_ours) = (
+    sympy_count(logistic_rows, n, "derivative") for n in (N_MAX, N_MAX - 1)
+)
+results.record(
+    "swell_growth",
+    dl_top / dl_before,
+    title=f"Growth of SymPy's dlₙ/dx from n = {N_MAX - 1} to {N_MAX}: factor",
+    fmt=".2f",
+    checks=[Check("our own walk (report/symbolic.py)", dl_top_ours / dl_before_ours, why=OURS)],
+)
+top_name = "l" + str(N_MAX).translate(SUBSCRIPTS)
+top, again = times[top_name], race(*timed_cases[top_name], REPEATS)  # the same, once more
+results.record(
+    "swell_time_ratio",
+    top.sympy.cpu / top.backward.cpu,
+    title=f"SymPy diff + evaluation ÷ our engine's backward pass, n = {N_MAX}: CPU time",
+    fmt=",.0f",
+    checks=[
+        Check("the same race run again", again.sympy.cpu / again.backward.cpu, rtol=0.5, why=TIMER)
+    ],
+)
 
 # %% [markdown]
 # ## One derivative further
