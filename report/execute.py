@@ -76,7 +76,7 @@ async def chapter(name: str, record: Path, env: dict) -> None:
             extra_arguments=[f"--IPKernelApp.exec_lines={tracing(record)}"],
         )
         try:
-            await client.async_execute(env=env)
+            await client.async_execute(cleanup_kc=True, env=env)  # shut the kernel down after
         except (
             CellControlSignal,
             RuntimeError,
