@@ -12,18 +12,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import fcntl
 import math
 import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tqdm import tqdm
 
 from report.cache import JOBS, load, recompile, save, snapshot, why_stale
 from report.pages import write_pages
-from report.results import GENERATED
+from report.results import GENERATED, ROOT
+
+LOCK = ROOT / ".cache" / "report.lock"  # outside docs/, which `mkdocs serve` watches
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,8 +39,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--force", action="store_true", help="re-run every job, cached or not")
     args = parser.parse_args(argv)
+    with one_at_a_time():
+        return update(force=args.force)
+
+
+@contextmanager
+def one_at_a_time() -> Iterator[None]:
+    """Hold the report's lock: a second `python -m report` in the same tree (`mkdocs serve`'s
+    and `make site`'s, say) waits instead of running the same chapters into the same files."""
+    LOCK.parent.mkdir(exist_ok=True)
+    with LOCK.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def update(force: bool) -> int:
+    """Re-run what is stale (everything, with `force`), merge, print the summary."""
     records = {job: load(job) for job in JOBS}
-    reasons = {job: "--force" if args.force else why_stale(records[job]) for job in JOBS}
+    reasons = {job: "--force" if force else why_stale(records[job]) for job in JOBS}
     todo = [job for job in JOBS if reasons[job]]
     if len(todo) < len(JOBS):
         print(f"report: up to date: {', '.join(j for j in JOBS if j not in todo)}")
