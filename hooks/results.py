@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
@@ -57,10 +58,12 @@ def refresh() -> None:
 
 
 def on_serve(server, config, builder):
-    """Watch every file a job read, beside the folders mkdocs.yml names: data, the lock file."""
+    """Watch every file a job read outside the folders already watched: data, the lock file."""
+    watched = [Path(folder).resolve() for folder in [config["docs_dir"], *config["watch"]]]
     for record in load_or_fail()["runs"].values():
-        for path in record["inputs"]:
-            server.watch(str(ROOT / path))
+        for path in map(ROOT.joinpath, record["inputs"]):
+            if not any(path.is_relative_to(folder) for folder in watched):
+                server.watch(str(path))
     return server
 
 
