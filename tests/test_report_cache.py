@@ -12,12 +12,15 @@ import json
 import os
 import pty
 import py_compile
+import queue
 import re
 import shutil
+import socket
 import struct
 import subprocess
 import sys
 import termios
+import threading
 from modulefinder import ModuleFinder
 from pathlib import Path
 
@@ -183,6 +186,47 @@ def on_a_terminal(command: list[str], repo: Path) -> str:
     return b"".join(chunks).decode(errors="replace")
 
 
+def test_serve_reruns_only_the_job_an_edit_affects_and_says_so(repo):
+    """`mkdocs serve` watches the data a job read, outside the folders mkdocs.yml names, and on
+    an edit re-runs that job alone, naming it and the file in its log."""
+    (repo / "node_modules").symlink_to(ROOT / "node_modules")  # KaTeX, for the build
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=repo,
+        env=env(repo, NO_MKDOCS_2_WARNING="1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in serve.stdout], daemon=True).start()
+    try:
+        wait_for(lines, "Serving on")
+        data = repo / "benchmarks" / "results.json"
+        data.write_text(data.read_text() + "\n")
+        log = wait_for(lines, "Documentation built")
+    finally:
+        serve.terminate()
+        serve.wait()
+    stale = "results: performance is stale (changed: benchmarks/results.json): re-running it"
+    assert stale in log
+    assert started(log) == [PERFORMANCE]
+
+
+def wait_for(lines: queue.Queue, text: str, seconds: float = 120) -> str:
+    """The lines up to the first one holding `text` (a test failure after `seconds`)."""
+    seen = []
+    while not seen or text not in seen[-1]:
+        try:
+            seen.append(lines.get(timeout=seconds))
+        except queue.Empty:
+            pytest.fail(f"no {text!r} in {seconds} s:\n{''.join(seen)}")
+    return "".join(seen)
+
+
 def test_force_reruns_every_job_in_parallel_and_finds_what_the_cache_served(repo):
     cached = payload(repo)
     run = report(repo, "--force")
@@ -217,7 +261,7 @@ def test_the_site_build_refuses_exactly_the_stale_chapters(repo):
 
 def test_an_altered_or_removed_output_is_stale_and_regenerated(repo):
     runs = payload(repo)["runs"]
-    quickest = min(CHAPTERS, key=lambda chapter: runs[chapter]["seconds"])
+    quickest = min(JOBS, key=lambda job: runs[job]["seconds"])
     output = next(p for p in runs[quickest]["outputs"] if p.endswith(".md"))
     (repo / output).unlink()
     refused = hook_check(repo)
