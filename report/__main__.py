@@ -77,7 +77,7 @@ def update(force: bool) -> int:
 
 async def run_all(todo: list[str], reasons: dict, records: dict) -> list[str]:
     """Run the jobs, the longest last time first, one per core; return those that failed."""
-    from report import execute  # jupytext alone takes a second and a half to import
+    from report import execute  # jupytext and nbclient: slow to import, needless when all is fresh
 
     cores = len(os.sched_getaffinity(0))
     todo = sorted(todo, key=lambda job: -(records[job] or {}).get("seconds", math.inf))

@@ -75,12 +75,10 @@ async def chapter(name: str, record: Path, env: dict) -> None:
             resources={"metadata": {"path": str(ROOT)}},
             extra_arguments=[f"--IPKernelApp.exec_lines={tracing(record)}"],
         )
+        # A cell that fails or times out raises a CellControlSignal; a dead kernel, RuntimeError.
         try:
-            await client.async_execute(cleanup_kc=True, env=env)  # shut the kernel down after
-        except (
-            CellControlSignal,
-            RuntimeError,
-        ) as error:  # a cell's error or timeout; a dead kernel
+            await client.async_execute(cleanup_kc=True, env=env)  # then shut the kernel down
+        except (CellControlSignal, RuntimeError) as error:
             raise JobFailed(str(error)) from None
     NOTEBOOKS.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, NOTEBOOKS / f"{name}.ipynb")
