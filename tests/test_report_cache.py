@@ -147,6 +147,20 @@ def test_an_edited_chapter_script_reruns_only_that_chapter(repo):
     assert "".join(notebook["cells"][-1]["outputs"][0]["text"]) == "one more cell\n"
 
 
+def test_a_failing_chapter_leaves_no_report_to_build_from(repo):
+    """A chapter that raises fails the run, and the merged results.json goes with it, so the
+    site build stops instead of showing the last run's numbers."""
+    runs = payload(repo)["runs"]
+    quickest = min(CHAPTERS, key=lambda chapter: runs[chapter]["seconds"])
+    script = repo / "report" / f"{quickest}.py"
+    script.write_text('# %%\nraise RuntimeError("a broken chapter")\n\n' + script.read_text())
+    run = report(repo)
+    assert run.returncode == 1 and started(run.stdout) == [quickest]
+    assert f"report: {quickest} FAILED" in run.stdout and "a broken chapter" in run.stdout
+    assert not (repo / "docs" / "generated" / "results.json").exists()
+    assert "results.json is missing" in hook_check(repo).stderr
+
+
 def test_a_committed_data_file_reruns_the_job_that_read_it_with_a_progress_bar(repo):
     """benchmarks/results.json is read by the Performance pages only; on a terminal the report
     shows tqdm's bar, elsewhere only its lines."""
