@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from report import CHAPTERS
-from report.results import GENERATED, ROOT
+from report.results import GENERATED, ROOT, chapter_results
 
 PERFORMANCE = "performance"
 JOBS = (*CHAPTERS, PERFORMANCE)
@@ -65,11 +65,13 @@ def why_stale(record: dict | None) -> str | None:
 
 def stale(payload: dict) -> dict[str, str]:
     """What in a merged results.json no longer matches the tree: each stale job with the reason,
-    and the pages merged from the jobs' results."""
+    the pages merged from the jobs' results, and the merged results themselves."""
     reasons = {job: why_stale(payload.get("runs", {}).get(job)) for job in JOBS}
     pages = differ(payload["pages"]) if "pages" in payload else ["not recorded"]
     if pages:
         reasons["merged pages"] = f"changed: {', '.join(pages)}"
+    if payload.get("results") != chapter_results(CHAPTERS):
+        reasons["merged results"] = "not those of the chapters' results.json"
     return {what: why for what, why in reasons.items() if why}
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from report import CHAPTERS
 from report.cache import hashes
-from report.results import GENERATED, format_value
+from report.results import GENERATED, chapter_results, format_value
 
 
 def load_results(path: Path = GENERATED / "results.json") -> dict:
@@ -24,9 +24,7 @@ def write_pages(runs: dict) -> dict:
     results.json keeps the records and the digests of the pages written here, so the site build
     can tell that none of them is stale. A file whose text is unchanged is not rewritten (under
     `mkdocs serve` a write would start another build)."""
-    results: dict = {}
-    for chapter in CHAPTERS:
-        results.update(json.loads((GENERATED / chapter / "results.json").read_text()))
+    results = chapter_results(CHAPTERS)
     pages = {"results_table.md": results_table(results), "errata.md": errata(results)}
     for page in {r["page"] for r in results.values()}:
         rows = {k: r for k, r in results.items() if r["page"] == page}

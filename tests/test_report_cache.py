@@ -286,7 +286,13 @@ def test_an_altered_or_removed_output_is_stale_and_regenerated(repo):
 
     table = repo / "docs" / "generated" / "results_table.md"
     table.write_text(table.read_text().replace("|", "!", 1))
-    assert "merged pages: changed: docs/generated/results_table.md" in hook_check(repo).stderr
+    merged = repo / "docs" / "generated" / "results.json"
+    tampered = json.loads(merged.read_text())
+    tampered["results"]["cnn.params_total"]["value"] += 1
+    merged.write_text(json.dumps(tampered))
+    refused = hook_check(repo).stderr
+    assert "merged pages: changed: docs/generated/results_table.md" in refused
+    assert "merged results: not those of the chapters' results.json" in refused
     assert started(report(repo).stdout) == []
     assert hook_check(repo).returncode == 0
 
