@@ -60,7 +60,11 @@ def refresh() -> None:
 def on_serve(server, config, builder):
     """Watch every file a job read outside the folders already watched: data, the lock file."""
     watched = [Path(folder).resolve() for folder in [config["docs_dir"], *config["watch"]]]
-    for record in load_or_fail()["runs"].values():
+    try:
+        runs = load_results()["runs"]
+    except FileNotFoundError:  # a failed report: the first build says so
+        runs = {}
+    for record in runs.values():
         for path in map(ROOT.joinpath, record["inputs"]):
             if not any(path.is_relative_to(folder) for folder in watched):
                 server.watch(str(path))
