@@ -1,5 +1,6 @@
 # The few commands a newcomer needs. `make site` and `make test` set everything up on first use;
-# re-running them with nothing changed reinstalls nothing and re-runs no chapter.
+# re-running them with nothing changed reinstalls nothing and re-runs no chapter: `python -m
+# report` itself knows what each chapter read (report/cache.py) and re-runs only what changed.
 SHELL := /bin/bash
 # mkdocs is pinned below 2 (pyproject.toml), so Material's banner about MkDocs 2 is only noise
 export NO_MKDOCS_2_WARNING := 1
@@ -11,8 +12,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 ASSETS := node_modules/.installed
-RESULTS := docs/generated/results.json
-SOURCES := $(shell find src report -name '*.py' -not -path '*/__pycache__/*')
 
 .PHONY: setup site serve report test bench lock clean distclean
 
@@ -29,23 +28,20 @@ $(ASSETS): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-## report: run every chapter and regenerate docs/generated/ (always)
+## report: re-run the chapters whose code, data or output changed (all of them: FORCE=1)
 report: setup
-	$(PY) -m report
-
-$(RESULTS): $(INSTALLED) $(ASSETS) $(SOURCES)
-	$(PY) -m report
+	$(PY) -m report $(if $(FORCE),--force)
 
 ## site: build the static site into site/ (mkdocs build --strict)
-site: setup $(RESULTS)
+site: report
 	$(VENV)/bin/mkdocs build --strict
 
-## serve: live preview on http://127.0.0.1:8000/, re-running the report when src/ or report/ change
-serve: setup $(RESULTS)
+## serve: live preview on http://127.0.0.1:8000/; an edit re-runs only the chapters it affects
+serve: report
 	$(VENV)/bin/mkdocs serve
 
 ## test: the whole suite: units, numbers, site build, browser (Chromium)
-test: setup $(RESULTS)
+test: report
 	@$(PY) tests/chromium.py >/dev/null || $(PY) -m playwright install chromium || \
 		echo "make test: no Chromium found; the browser tests will say how to install one"
 	$(PY) -m pytest

@@ -3,7 +3,8 @@
 In a page, `{{ autodiff.df_dx }}` is the result in its own format, `{{ autodiff.df_dx:.10f }}`
 the same value in another format spec, and `{{ cnn.params_total|sheet }}` the sheet's number
 (as printed, or the value of the sheet's formula). An unknown key, a missing results file or a
-report older than the code fails the build.
+stale report fails the build: every job's recorded inputs and outputs (report/cache.py) must
+still hash as they did. Under `mkdocs serve` the report re-runs instead, only the stale jobs.
 """
 
 from __future__ import annotations
@@ -11,15 +12,19 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
 
-from report.pages import fingerprint, load_results
-from report.results import format_value
+from report.cache import stale
+from report.pages import load_results
+from report.results import ROOT, format_value
 
 SHORTCODE = re.compile(r"\{\{\s*([a-z_]\w*(?:\.\w+)+)\s*(?:\|\s*(sheet)\s*|:\s*([^}\s]+)\s*)?\}\}")
 _command = "build"
 _results: dict = {}
+log = get_plugin_logger("results")
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -28,17 +33,42 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_pre_build(config) -> None:
-    """Load the results; regenerate them under `mkdocs serve`, refuse stale ones otherwise."""
+    """Load the results; re-run the stale jobs under `mkdocs serve`, refuse them otherwise."""
     global _results
+    if _command == "serve":
+        refresh()
     payload = load_or_fail()
-    if payload["fingerprint"] != fingerprint():
-        if _command != "serve":
-            raise PluginError(
-                "docs/generated is stale (src/ or report/ changed): run `make report`"
-            )
-        subprocess.run([sys.executable, "-m", "report"], check=False)
-        payload = load_or_fail()
+    reasons = stale(payload)
+    if reasons:
+        lines = "".join(f"\n  {what}: {why}" for what, why in reasons.items())
+        raise PluginError(f"docs/generated is stale: run `make report`{lines}")
     _results = payload["results"]
+
+
+def refresh() -> None:
+    """Re-run the report when anything in it is stale or missing, saying what and why."""
+    try:
+        reasons = stale(load_results())
+    except FileNotFoundError:
+        reasons = {"docs/generated/results.json": "missing"}
+    for what, why in reasons.items():
+        log.info(f"{what} is stale ({why}): re-running it")
+    if reasons:
+        subprocess.run([sys.executable, "-m", "report"], cwd=ROOT, check=False)
+
+
+def on_serve(server, config, builder):
+    """Watch every file a job read outside the folders already watched: data, the lock file."""
+    watched = [Path(folder).resolve() for folder in [config["docs_dir"], *config["watch"]]]
+    try:
+        runs = load_results()["runs"]
+    except FileNotFoundError:  # a failed report: the first build says so
+        runs = {}
+    for record in runs.values():
+        for path in map(ROOT.joinpath, record["inputs"]):
+            if not any(path.is_relative_to(folder) for folder in watched):
+                server.watch(str(path))
+    return server
 
 
 def load_or_fail() -> dict:

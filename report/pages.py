@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 from report import CHAPTERS
-from report.results import GENERATED, ROOT, format_value
-
-SOURCES = ("src/backprop", "report")
-
-
-def fingerprint() -> str:
-    """SHA-256 of the code that produces the results; a mismatch means the report is stale."""
-    digest = hashlib.sha256()
-    for folder in SOURCES:
-        for path in sorted((ROOT / folder).rglob("*.py")):
-            digest.update(path.relative_to(ROOT).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+from report.cache import hashes
+from report.results import GENERATED, chapter_results, format_value
 
 
 def load_results(path: Path = GENERATED / "results.json") -> dict:
@@ -29,22 +17,34 @@ def load_results(path: Path = GENERATED / "results.json") -> dict:
     return json.loads(path.read_text())
 
 
-def write_pages() -> dict:
-    """Write results.json, the home page's results table and the errata page; return results."""
-    results: dict = {}
-    for chapter in CHAPTERS:
-        results.update(json.loads((GENERATED / chapter / "results.json").read_text()))
-    payload = {"fingerprint": fingerprint(), "results": results}
-    (GENERATED / "results.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False))
-    (GENERATED / "results_table.md").write_text(results_table(results))
-    (GENERATED / "errata.md").write_text(errata(results))
-    pages = {r["page"] for r in results.values()}
-    for page in pages:
+def write_pages(runs: dict) -> dict:
+    """Write results.json, the home page's results table, the errata page and each page's checks
+    table from the chapters' results; return the results. `runs` are the jobs' records.
+
+    results.json keeps the records and the digests of the pages written here, so the site build
+    can tell that none of them is stale. A file whose text is unchanged is not rewritten (under
+    `mkdocs serve` a write would start another build)."""
+    results = chapter_results(CHAPTERS)
+    pages = {"results_table.md": results_table(results), "errata.md": errata(results)}
+    for page in {r["page"] for r in results.values()}:
         rows = {k: r for k, r in results.items() if r["page"] == page}
-        path = GENERATED / "results" / page
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(checks_table(rows))
+        pages[f"results/{page}"] = checks_table(rows)
+    for old in (GENERATED / "results").glob("**/*.md"):
+        if old.relative_to(GENERATED).as_posix() not in pages:
+            old.unlink()
+    for name, text in pages.items():
+        write_if_changed(GENERATED / name, text)
+    digests = hashes(GENERATED / name for name in pages)
+    payload = {"runs": runs, "pages": digests, "results": results}
+    write_if_changed(GENERATED / "results.json", json.dumps(payload, indent=2, ensure_ascii=False))
     return results
+
+
+def write_if_changed(path: Path, text: str) -> None:
+    """Write `text` unless the file already holds it."""
+    if not path.is_file() or path.read_text() != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
 
 
 def anchor(key: str) -> str:

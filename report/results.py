@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -132,6 +133,15 @@ class Registry:
         path = self.out / name
         path.write_text(text if text.endswith("\n") else text + "\n")
         return path
+
+
+def chapter_results(chapters: Iterable[str]) -> dict:
+    """The results the chapters' last runs wrote, merged in reading order."""
+    merged: dict = {}
+    for chapter in chapters:
+        path = GENERATED / chapter / "results.json"
+        merged.update(json.loads(path.read_text()) if path.is_file() else {})
+    return merged
 
 
 def describe(result: Result) -> str:

@@ -98,17 +98,6 @@ def test_pages_generate_the_table_errata_and_anchors(registry, tmp_path):
     assert '<span id="demo-v"></span>The value' in pages.checks_table(results)
 
 
-def test_fingerprint_changes_with_the_code(monkeypatch, tmp_path):
-    (tmp_path / "src" / "backprop").mkdir(parents=True)
-    (tmp_path / "report").mkdir()
-    module = tmp_path / "report" / "chapter.py"
-    module.write_text("x = 1\n")
-    monkeypatch.setattr(pages, "ROOT", tmp_path)
-    before = pages.fingerprint()
-    module.write_text("x = 2\n")
-    assert pages.fingerprint() != before
-
-
 def test_a_formula_claim_agrees_through_the_value_it_gives():
     formula = Claim("(βg₁ + g₂)/(1 − β)", where="2 c)", value=-0.3701666)
     assert formula.agrees_with(-0.3701666)

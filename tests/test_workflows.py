@@ -1,10 +1,25 @@
-"""The GitHub workflows: zizmor, GitHub Actions' security linter, finds nothing."""
+"""The GitHub workflows: they parse, pin every action to a commit, would find a Chromium on
+GitHub's runners, cache on the lock files; zizmor, GitHub Actions' security linter, finds nothing.
+`.ci/run` (CI on this project's own machines) keeps Debian's Chromium and the README's command."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
-WORKFLOWS = Path(__file__).resolve().parent.parent / ".github" / "workflows"
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = ROOT / ".github" / "workflows"
+PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")  # owner/repo[/path]@<commit SHA>
+
+
+def workflows() -> dict[str, dict]:
+    return {path.name: yaml.safe_load(path.read_text()) for path in sorted(WORKFLOWS.glob("*.yml"))}
+
+
+def triggers(workflow: dict) -> dict:
+    return workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on:` as true
 
 
 def test_zizmor_reports_nothing():
@@ -27,5 +42,44 @@ def test_without_a_repository_the_site_links_none(monkeypatch):
 
     monkeypatch.delenv("REPO_URL", raising=False)
     monkeypatch.delenv("REPO_NAME", raising=False)
-    config = load_config(str(WORKFLOWS.parent.parent / "mkdocs.yml"))
+    config = load_config(str(ROOT / "mkdocs.yml"))
     assert config.repo_url is None
+
+
+def test_every_workflow_parses_and_pins_its_actions_to_commits():
+    found = workflows()
+    assert {"test.yml", "pages.yml"} <= set(found)
+    for name, workflow in found.items():
+        assert triggers(workflow) and workflow["jobs"], name
+        for job in workflow["jobs"].values():
+            assert job["runs-on"] and job["steps"], name
+            for step in job["steps"]:
+                assert "run" in step or PINNED.match(step["uses"]), (
+                    f"{name}: {step['uses']} is not pinned to a commit SHA"
+                )
+
+
+def test_the_test_workflow_finds_a_chromium_caches_and_runs_make_test():
+    workflow = workflows()["test.yml"]
+    assert {"push", "pull_request", "workflow_dispatch"} <= set(triggers(workflow))
+    (job,) = workflow["jobs"].values()
+    commands = [step["run"] for step in job["steps"] if "run" in step]
+    assert commands[-1] == "make test"
+    browser = next(c for c in commands if "chromium" in c)
+    assert "tests/chromium.py ||" in browser  # the runner's own /usr/bin/chromium, when present
+    assert "playwright install --with-deps chromium" in browser
+    assert not any(re.search(r"\b(apt|apt-get|snap) install\b", c) for c in commands)
+    setup = {s["uses"].split("@")[0]: s.get("with", {}) for s in job["steps"] if "uses" in s}
+    for action, cache, lock in [
+        ("actions/setup-python", "pip", "requirements.lock"),
+        ("actions/setup-node", "npm", "package-lock.json"),
+    ]:
+        assert (setup[action]["cache"], setup[action]["cache-dependency-path"]) == (cache, lock)
+        assert (ROOT / lock).is_file()
+
+
+def test_ci_run_installs_debians_chromium_and_runs_the_readme_test_command():
+    script = (ROOT / ".ci" / "run").read_text()
+    assert re.search(r"apt-get install .*\bchromium\b", script)
+    assert script.strip().splitlines()[-1] == "make test"
+    assert "make test" in (ROOT / "README.md").read_text().split("## Tests")[0]
