@@ -435,7 +435,7 @@ results.record(
             why=ROUND_OFF,
         )
     ],
-    sheet=Claim("48.76", where="1 a), closed form"),
+    sheet=Claim("48.76", where="1 a), closed form", answers="df_dx"),
     erratum=(
         "The sheet's closed form 2x²/(ln x)² · (2x ln x − x) lacks a factor 1/ln x: the derivative is "
         f"2x³(2 ln x − 1)/(ln x)³. SymPy proves it: {proof}. The value the sheet writes beside the "

@@ -334,7 +334,7 @@ results.record(
     title="VGG16 parameters by the sheet's formula",
     fmt=".3e",
     checks=[Check("the sheet's code, run as printed", n_params_conv + n_params_fc, why=AS_PRINTED)],
-    sheet=Claim("1.23646E+08", where="3 b), total"),
+    sheet=Claim("1.23646E+08", where="3 b), total", answers="params_total"),
     **on_params,
 )
 comparison = [
