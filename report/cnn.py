@@ -10,9 +10,11 @@
 import numpy as np
 import torch
 
+from backprop import Tensor
 from backprop import footprint as ours
 from backprop.architectures import alexnet, vgg11, vgg13, vgg16, vgg19
 from backprop.layers import Conv2d, Linear, MaxPool2d
+from backprop.nn import max_pool2d
 from backprop.parameters import parameter_table, parameter_totals, weights_and_biases
 from backprop.receptive_field import (
     receptive_field,
@@ -183,6 +185,61 @@ def inside(start: int, r: int, size: int = 224) -> int:
     (int(np.count_nonzero(seen)), inside(top, r) * inside(left, r))
     for _, seen, (top, left, r) in panels
 ]
+
+# %% [markdown]
+# ## Max pooling is not a convolution
+#
+# The sheet represents each max pooling "as a convolutional layer with k = 2, s = 2 with constant
+# weights". For the receptive field that is exact: both measurements above reach the same
+# pixels, PyTorch's with every pooling replaced by an averaging convolution, ours with max
+# pooling kept. For the values it is not: a convolution with fixed weights is linear, max pooling
+# is not. Two 2 × 2 inputs a and b, one non-zero pixel each, show it:
+# pool(a + b) − (pool(a) + pool(b)) would be 0 for any linear map.
+
+# %%
+a, b = np.zeros((2, 2)), np.zeros((2, 2))
+a[0, 0] = b[0, 1] = 1.0
+
+
+def pooled(pool, to) -> list[float]:
+    """pool(a + b), pool(a), pool(b) for one 2 × 2 window."""
+    return [pool(to(x[None, None]), 2).item() for x in (a + b, a, b)]
+
+
+def additivity_gap(pool, to) -> float:
+    """pool(a + b) − pool(a) − pool(b): zero for a linear map."""
+    together, alone_a, alone_b = pooled(pool, to)
+    return together - alone_a - alone_b
+
+
+together, *apart = pooled(max_pool2d, Tensor)
+gap = additivity_gap(max_pool2d, Tensor)
+results.record(
+    "max_pool_additivity",
+    gap,
+    title="Max pooling of a + b, minus pooling a and b apart (0 if it were linear)",
+    fmt="g",
+    checks=[
+        Check(
+            "torch.nn.functional.max_pool2d",
+            additivity_gap(torch.nn.functional.max_pool2d, torch.tensor),
+            why=EXACT,
+        ),
+        Check("by hand: max(1, 1) − max(1, 0, 0, 0) − max(0, 1, 0, 0)", -1.0, why=EXACT),
+    ],
+    sheet=Claim(
+        "max pooling as a convolution with k = 2, s = 2 and constant weights",
+        where="3 a), the layers",
+        kind="slip",
+    ),
+    erratum=(
+        "True of its receptive field only: the window of a 2 × 2 convolution with stride 2 is the "
+        "same, so r, S and P are too. For its values it is not: a convolution with fixed weights "
+        f"is linear, but for a and b with one non-zero pixel each, max pooling gives {together:g} "
+        f"for a + b and {apart[0]:g} + {apart[1]:g} for a and b apart, a difference of {gap:g} "
+        "where any linear map gives 0: no weights make a convolution do that."
+    ),
+)
 
 # %% [markdown]
 # ## (b) Parameters
