@@ -272,3 +272,15 @@ def test_every_printed_claim_is_in_the_sheet(results):
         if r["sheet"] and r["sheet"]["kind"] == "printed"
     ]
     assert printed and all(text in sheet for text in printed), printed
+
+
+@pytest.mark.site
+@pytest.mark.parametrize("chapter", ["receptive-field", "parameters"])
+def test_a_chapter_ends_with_exercises_and_folded_solutions(site, chapter):
+    html = section((site / chapter / "index.html").read_text(), "check-yourself")
+    exercises = html.split('<div class="admonition question">')[1:]
+    assert 3 <= len(exercises) <= 5, f"{len(exercises)} exercises"
+    for exercise in exercises:
+        solution = re.search(r'<details class="success">(.*?)</details>', exercise, re.DOTALL)
+        assert solution, "an exercise without a folded solution"
+        assert re.search(r"\d", text_of(solution[1]).split("Solution", 1)[1]), "no worked numbers"
