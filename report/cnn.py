@@ -435,6 +435,23 @@ for row in shown:
         f"{100 * row.share:.3g}% |"
     )
 table.append(f"| **total** | | | | **{totals.total:,}** | 100% |")
+FC6 = [layer.title for layer in VGG16].index("fc6")
+fc6_share = parameter_table(VGG16)[FC6].share
+results.record(
+    "params_fc6_share",
+    100 * fc6_share,
+    title="Share of VGG16's parameters in fc6 (%)",
+    fmt=".1f",
+    checks=[
+        Check(
+            "PyTorch counts, fc6 / all",
+            100 * torch_count(model[FC6 : FC6 + 1]) / torch_count(model),
+            rtol=1e-15,
+            why="one float division of the same integers",
+        )
+    ],
+    **on_params,
+)
 results.write_text("parameter_table.md", "\n".join(table))
 counted = [(layer, row) for layer, row in zip(VGG16, parameter_table(VGG16)) if row.total]
 kind = {
@@ -443,9 +460,9 @@ kind = {
 }
 bar_chart(
     [row.name for _, row in counted],
-    [row.total for _, row in counted],
+    [100 * row.share for _, row in counted],
     results.out / "parameter_bars.svg",
-    ylabel="parameters (log scale)",
+    ylabel="share of all parameters (%)",
     groups=[kind[type(layer)] for layer, _ in counted],
 )
 print("\n".join(table))
