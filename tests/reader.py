@@ -36,7 +36,7 @@ FLAGS = [
     "--no-first-run",
 ]
 # Everything measured on a page in one round trip, at the width it is shown at. A table hides a
-# column when the box around it scrolls; a figure's background is the mean luminance (0 black,
+# column when the box around it scrolls, and is stacked (tables.js) when it did not fit; a figure's background is the mean luminance (0 black,
 # 1 white) of its outermost pixels as drawn on the page's background; an exercise's solution is
 # shown when any of it but its summary is visible.
 MEASURE = """async () => {
@@ -76,6 +76,8 @@ MEASURE = """async () => {
       .filter((t) => !t.querySelector("thead th, tr:first-child th")).length,
     hiddenColumns: [...article.querySelectorAll("table")]
       .filter((t) => box(t).scrollWidth > box(t).clientWidth + 1)
+      .map((t) => t.querySelector("th")?.textContent.trim()),
+    stackedTables: [...article.querySelectorAll("table[data-stacked]")]
       .map((t) => t.querySelector("th")?.textContent.trim()),
     figures: await Promise.all([...article.querySelectorAll("img")]
       .filter((i) => i.checkVisibility())

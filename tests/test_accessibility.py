@@ -64,10 +64,11 @@ EXERCISE_PAGES = [
 @pytest.mark.parametrize("path", PAGES)
 def test_every_table_shows_all_its_columns(looks, path):
     """At 375 px no cell of a table lies past the screen's edge (a wide table is stacked, a card
-    per row); at 1280 px no table scrolls, hiding a column."""
+    per row); at 1280 px every table is a table that fits, none scrolled or stacked."""
     seen = looks(path)
     assert not seen.phone["tablesPastTheEdge"], f"phone: {seen.phone['tablesPastTheEdge']}"
     assert not seen.desktop["hiddenColumns"], f"desktop: {seen.desktop['hiddenColumns']}"
+    assert not seen.desktop["stackedTables"], f"desktop: {seen.desktop['stackedTables']}"
 
 
 @pytest.mark.parametrize("path", FORMULA_PAGES)
