@@ -366,9 +366,10 @@ results.record(
         "right again; the same slip appears for v₂."
     ),
 )
+v_ratio = v_hat_from_step(step2[0], m_2[0]) / v_2[0]
 results.record(
     "v_hat_over_v",
-    v_hat_from_step(step2[0], m_2[0]) / v_2[0],
+    v_ratio,
     title="v̂₂ / v₂, read back from our second step, component 1",
     fmt=".2f",
     checks=[
@@ -384,7 +385,7 @@ results.record(
     erratum=(
         "The sheet names the running mean of g² and its bias-corrected value alike, v̂ᵗ, so its "
         "correction reads v̂ᵗ = v̂ᵗ/(1 − δᵗ), true only for v̂ = 0. They differ: Adam's second "
-        f"step divides by the root of {v_hat_from_step(step2[0], m_2[0]) / v_2[0]:.2f} times v₂."
+        f"step divides by the root of {v_ratio:.2f} times v₂."
     ),
 )
 
