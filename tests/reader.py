@@ -61,7 +61,7 @@ MEASURE = """async () => {
     return sum / n;
   };
   const prose = article.cloneNode(true);
-  prose.querySelectorAll("pre, code, .katex, script").forEach((e) => e.remove());
+  prose.querySelectorAll("pre, code, .katex, script, .clipboard-copy-txt").forEach((e) => e.remove());
   return {
     scheme: document.body.dataset.mdColorScheme,
     title: document.title,
