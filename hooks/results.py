@@ -1,8 +1,9 @@
 """MkDocs hook: numbers in prose come from `docs/generated/results.json`, never typed by hand.
 
 In a page, `{{ autodiff.df_dx }}` is the result in its own format, `{{ autodiff.df_dx:.10f }}`
-the same value in another format spec, and `{{ cnn.params_total|sheet }}` the sheet's number
-(as printed, or the value of the sheet's formula). An unknown key, a missing results file or a
+the same value in another format spec, and `{{ cnn.params_total|sheet }}` the sheet's claim (its
+number as printed, the value of its formula, or the words of its slip) followed by the label of
+its kind; inside $…$ the label follows the formula. An unknown key, a missing results file or a
 stale report fails the build: every job's recorded inputs and outputs (report/cache.py) must
 still hash as they did. Under `mkdocs serve` the report re-runs instead, only the stale jobs.
 """
@@ -18,9 +19,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
 from report.cache import stale
-from report.pages import load_results
+from report.pages import label, load_results
 from report.results import ROOT, format_value
 
+CODE = re.compile(r"^```.*?^```", re.DOTALL | re.MULTILINE)  # fenced code: no math, no shortcodes
+MATH = re.compile(r"\$\$.+?\$\$|\$.+?\$", re.DOTALL)
 SHORTCODE = re.compile(r"\{\{\s*([a-z_]\w*(?:\.\w+)+)\s*(?:\|\s*(sheet)\s*|:\s*([^}\s]+)\s*)?\}\}")
 _command = "build"
 _results: dict = {}
@@ -81,19 +84,44 @@ def load_or_fail() -> dict:
 def on_page_markdown(markdown: str, page, **kwargs) -> str:
     if page.file.src_uri.endswith(".ipynb"):
         return markdown  # notebooks print their own numbers
-    return SHORTCODE.sub(lambda m: render(m, page.file.src_uri), markdown)
+    where, pieces, start = page.file.src_uri, [], 0
+    for code in CODE.finditer(markdown):
+        pieces += [fill(markdown[start : code.start()], where), code[0]]
+        start = code.end()
+    return "".join([*pieces, fill(markdown[start:], where)])
 
 
-def render(match: re.Match, where: str) -> str:
+def fill(markdown: str, where: str) -> str:
+    """Shortcodes replaced: in a formula by the number alone, its labels after the formula."""
+
+    def formula(math: re.Match) -> str:
+        labels: list[str] = []
+        text = SHORTCODE.sub(lambda m: render(m, where, labels), math[0])
+        if labels and text.startswith("$$"):
+            raise PluginError(f"{where}: a sheet's claim in display math; write it inline")
+        return text + "".join(f" {badge}" for badge in labels)
+
+    markdown = MATH.sub(formula, markdown)
+    return SHORTCODE.sub(lambda m: render(m, where), markdown)
+
+
+def render(match: re.Match, where: str, labels: list[str] | None = None) -> str:
+    """A shortcode's text; a sheet's claim is labelled here or, given `labels`, there."""
     key, sheet, fmt = match.groups()
     if key not in _results:
         raise PluginError(f"{where}: unknown result {key!r} in {match.group(0)!r}")
     result = _results[key]
-    if sheet:
-        if result["sheet"] is None:
-            raise PluginError(f"{where}: result {key!r} has no sheet claim")
-        claim = result["sheet"]
-        return (
-            claim["text"] if claim["value"] is None else format_value(claim["value"], result["fmt"])
-        )
-    return format_value(result["value"], fmt or result["fmt"])
+    if not sheet:
+        return format_value(result["value"], fmt or result["fmt"])
+    claim = result["sheet"]
+    if claim is None:
+        raise PluginError(f"{where}: result {key!r} has no sheet claim")
+    text = (
+        claim["text"]
+        if claim["kind"] != "evaluated"
+        else format_value(claim["value"], result["fmt"])
+    )
+    if labels is None:
+        return f"{text} {label(claim['kind'])}"
+    labels.append(label(claim["kind"]))
+    return text

@@ -28,6 +28,7 @@ G1 = np.array([3.0, -0.5])  # first gradient g¹
 G2 = np.array([1.0, 2.0])  # second gradient g²
 ROUND_OFF = "the same few float64 operations, differently ordered: round-off near 1e-16"
 torch.set_num_threads(1)  # small tensors: a second thread only contends on a shared machine
+READ_BACK = "v̂ recovered from a step by a division and a square: round-off near 1e-15, margin"
 
 # %% [markdown]
 # ## (a) The update, as our code runs it
@@ -39,6 +40,52 @@ torch.set_num_threads(1)  # small tensors: a second thread only contends on a sh
 source = inspect.getsource(adam_update)
 results.write_text("adam_update.md", f"```python\n{source}```")
 print(source)
+
+# %% [markdown]
+# The sheet allows $\beta, \delta \in [0, 1]$. At $\beta = 1$ the running mean never leaves
+# $m_0 = 0$ and the bias correction divides by $1 - 1^t = 0$. We run 100 steps with $\beta = 1$
+# (bias correction off: with it the update cannot run) and ask both optimizers for $\beta = 1$.
+
+# %%
+EXACT = "m is multiplied by 1 and added 0·(g − m): exactly zero, any difference is an error"
+theta_1, m_1, v_1 = np.zeros(2), np.zeros(2), np.zeros(2)
+m_torch = torch.zeros(2, dtype=torch.float64)
+for t, g in enumerate(np.random.default_rng(2).normal(size=(100, 2)), start=1):
+    adam_update(
+        theta_1, g, m_1, v_1, t, lr=LR, beta1=1.0, beta2=BETA2, eps=EPS, bias_correction=False
+    )
+    m_torch.lerp_(torch.tensor(g), 1 - 1.0)  # how torch.optim.Adam updates exp_avg
+refused = []
+for attempt in (
+    lambda: adam_update(
+        np.zeros(2), G1, np.zeros(2), np.zeros(2), 1, lr=LR, beta1=1.0, beta2=BETA2, eps=EPS
+    ),
+    lambda: torch.optim.Adam([torch.zeros(2, requires_grad=True)], betas=(1.0, BETA2)),
+):
+    try:
+        attempt()
+    except (ZeroDivisionError, ValueError) as error:
+        refused.append(f"{type(error).__name__}: {error}")
+results.record(
+    "beta_one_m",
+    float(np.abs(m_1).max()),
+    title="Largest |m| in 100 steps with β = 1",
+    fmt="g",
+    checks=[
+        Check("closed form βᵗm₀ + (1 − β)Σ βᵗ⁻ⁱgᵢ at β = 1", 0.0, why=EXACT),
+        Check(
+            "torch's lerp_, as torch.optim.Adam updates exp_avg",
+            float(m_torch.abs().max()),
+            why=EXACT,
+        ),
+    ],
+    sheet=Claim("β, δ ∈ [0, 1]", where="2 a), the range of β and δ", kind="slip"),
+    erratum=(
+        "β and δ must lie in [0, 1). At β = 1 the running mean m never moves from m₀ = 0 (at "
+        "δ = 1 neither does v), and the bias correction divides by 1 − βᵗ = 0: our adam_update "
+        f"stops with {refused[0]}, and torch.optim.Adam refuses β = 1 with {refused[1]}."
+    ),
+)
 
 # %% [markdown]
 # ## (b) The first two steps, ours and PyTorch's
@@ -272,6 +319,74 @@ results.record(
         value=sheet_sum,
     ),
     erratum=WEIGHT_SUM_ERRATUM,
+)
+
+# %% [markdown]
+# Two slips in the sheet's writing, measured on the same two steps: its first line for
+# $\bar m^2$ puts $g_1$ where $m_1 = (1 - \beta) g_1$ belongs; and it calls both $v_t$ and its
+# corrected value $\hat v_t$, which Adam's step uses and which we read back from each
+# optimizer's second step, $\hat v^t$.
+
+# %%
+theta_2, m_2, v_2 = np.zeros(2), np.zeros(2), np.zeros(2)
+for t, g in enumerate((G1, G2), start=1):
+    adam_update(theta_2, g, m_2, v_2, t, lr=LR, **HYPER)
+torch_m2, torch_v2 = (a * (1 - b**2) for a, b in zip(torch_second_averages(G1, G2), (BETA1, BETA2)))
+
+
+def v_hat_from_step(step: float, m: float) -> float:
+    """The v̂₂ a second step of −α·m̂₂/(√v̂₂ + ε) must have used, given m₂."""
+    return (LR * m / (1 - BETA1**2) / abs(step) - EPS) ** 2
+
+
+as_written = BETA1 * G1 + (1 - BETA1) * G2  # the sheet's βḡ¹ + (1 − β)ḡ²
+results.record(
+    "m2_first_line",
+    m_2[0],
+    title="m₂ after two steps, component 1",
+    fmt="g",
+    checks=[
+        Check(
+            "the sheet's own factored form (1 − β)(βg₁ + g₂)",
+            (1 - BETA1) * (BETA1 * G1[0] + G2[0]),
+            rtol=1e-12,
+            why=ROUND_OFF,
+        ),
+        Check("torch.optim.Adam's exp_avg", torch_m2[0], rtol=1e-12, why=ROUND_OFF),
+    ],
+    sheet=Claim(
+        "βm̄¹ + (1 − β)ḡ² = βḡ¹ + (1 − β)ḡ²",
+        where="2 c), its first line",
+        kind="slip",
+        value=float(as_written[0]),
+    ),
+    erratum=(
+        f"It puts g₁ where m₁ = (1 − β)g₁ belongs: βḡ¹ + (1 − β)ḡ² is {as_written[0]:g} in the "
+        f"first component, m₂ is {m_2[0]:g}. The factored form (1 − β)(βg₁ + g₂) that follows is "
+        "right again; the same slip appears for v₂."
+    ),
+)
+v_ratio = v_hat_from_step(step2[0], m_2[0]) / v_2[0]
+results.record(
+    "v_hat_over_v",
+    v_ratio,
+    title="v̂₂ / v₂, read back from our second step, component 1",
+    fmt=".2f",
+    checks=[
+        Check("closed form 1/(1 − δ²)", 1 / (1 - BETA2**2), rtol=1e-9, why=READ_BACK),
+        Check(
+            "read back from torch.optim.Adam's step",
+            v_hat_from_step(torch2[0], torch_m2[0]) / torch_v2[0],
+            rtol=1e-9,
+            why=READ_BACK,
+        ),
+    ],
+    sheet=Claim("v̂ᵗ = v̂ᵗ/(1 − δᵗ)", where="2 a), the bias correction", kind="slip"),
+    erratum=(
+        "The sheet names the running mean of g² and its bias-corrected value alike, v̂ᵗ, so its "
+        "correction reads v̂ᵗ = v̂ᵗ/(1 − δᵗ), true only for v̂ = 0. They differ: Adam's second "
+        f"step divides by the root of {v_ratio:.2f} times v₂."
+    ),
 )
 
 # %% [markdown]

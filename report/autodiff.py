@@ -435,7 +435,7 @@ results.record(
             why=ROUND_OFF,
         )
     ],
-    sheet=Claim("48.76", where="1 a), closed form"),
+    sheet=Claim("48.76", where="1 a), closed form", answers="df_dx"),
     erratum=(
         "The sheet's closed form 2x²/(ln x)² · (2x ln x − x) lacks a factor 1/ln x: the derivative is "
         f"2x³(2 ln x − 1)/(ln x)³. SymPy proves it: {proof}. The value the sheet writes beside the "
@@ -463,6 +463,30 @@ for name, title in (("f", "f(3, 5)"), ("df_dx", "∂f/∂x at (3, 5)")):
             ),
         ],
     )
+
+# %% [markdown]
+# The sheet's derivation writes $x^c$ where its code has `x**2`. Read as written, $f(3, 5)$
+# would be $(3^5/\ln 3)^2 - 5^2$, far from the value its PyTorch run prints.
+
+# %%
+f_x_to_the_c = (X**C / math.log(X)) ** 2 - C**2
+xc = torch.tensor(X, dtype=torch.float64)
+results.record(
+    "f_x_to_the_c",
+    f_x_to_the_c,
+    title="f(3, 5) with the derivation's xᶜ read as written",
+    fmt=",.1f",
+    checks=[
+        Check(
+            "PyTorch (float64)", ((xc**C / xc.log()) ** 2 - C**2).item(), rtol=1e-12, why=ROUND_OFF
+        )
+    ],
+    sheet=Claim("xᶜ for x²", where="1 a), throughout the derivation", kind="slip"),
+    erratum=(
+        f"Read as written, f(3, 5) would be {f_x_to_the_c:,.1f}, not the {ours['f']:.3f} its "
+        "PyTorch run prints: that is the value with x², which its code uses, and so do we."
+    ),
+)
 
 # %% [markdown]
 # ## The same derivatives by every method

@@ -10,7 +10,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import ListedColormap, LogNorm
+from matplotlib.colors import ListedColormap, LogNorm, to_hex, to_rgba
+from matplotlib.image import AxesImage
 from matplotlib.patches import Patch
 
 plt.rcParams.update(
@@ -21,18 +22,76 @@ plt.rcParams.update(
         "font.size": 10,
         "axes.spines.top": False,
         "axes.spines.right": False,
-        "figure.facecolor": "white",  # readable on the light and the dark theme alike
+        "figure.facecolor": "white",  # the light scheme's figures are white cards; see save()
     }
 )
 ACCENT = "#3f51b5"  # the site's indigo
 ORANGE = "#e65100"  # a second colour that reads on white
+# Each colour the figures draw with, and its counterpart on the dark scheme's background
+# (mkdocs-material's slate): lighter tints of the same hues, light grey for black.
+DARK = {
+    "#000000": "#e3e3e8",
+    ACCENT: "#9fa8da",
+    ORANGE: "#ffab66",
+    "#2e7d32": "#81c784",
+    "#6a1b9a": "#ce93d8",
+    "#808080": "#a6a6a6",
+    "#bdbdbd": "#5c5f66",
+}
 
 
 def save(fig: plt.Figure, path: Path) -> Path:
-    """Write `fig` as SVG without a timestamp, close it, and return the path."""
-    fig.savefig(path, format="svg", bbox_inches="tight", metadata={"Date": None})
+    """Write `fig` as SVG without a timestamp, then its twin for the dark scheme beside it
+    (`name-dark.svg`: transparent, colours from DARK), close it, and return the path."""
+    options = {"format": "svg", "bbox_inches": "tight", "metadata": {"Date": None}}
+    fig.savefig(path, **options)
+    recolour(fig, DARK)
+    fig.savefig(dark_twin(path), transparent=True, **options)
     plt.close(fig)
     return path
+
+
+def dark_twin(path: Path) -> Path:
+    """Where the dark scheme's version of a figure is written: `name-dark.svg`."""
+    return path.with_name(f"{path.stem}-dark{path.suffix}")
+
+
+def recolour(fig: plt.Figure, colours: dict[str, str]) -> None:
+    """Swap every colour of `fig` found in `colours` (text, lines, markers, patches, hatches,
+    collections, colour-mapped images), keeping its opacity; other colours stay."""
+
+    def swap(colour):
+        rgba = to_rgba(colour)
+        new = colours.get(to_hex(rgba))
+        return rgba if new is None else (*to_rgba(new)[:3], rgba[3])
+
+    for artist in fig.findobj():
+        if on_an_image(artist):
+            continue  # its colour was chosen against the image's cells, which stay as they are
+        for name in ("color", "facecolor", "edgecolor", "markerfacecolor", "markeredgecolor"):
+            get, put = getattr(artist, f"get_{name}", None), getattr(artist, f"set_{name}", None)
+            current = get() if get and put else None
+            if isinstance(current, str) and current in ("none", "auto", "face"):
+                continue
+            if current is not None and np.ndim(current) == 2:  # a collection: one colour a row
+                put([swap(c) for c in current])
+            elif current is not None:
+                put(swap(current))
+        if isinstance(artist, Patch) and artist.get_hatch():
+            artist.set_hatchcolor(swap(artist.get_hatchcolor()))
+        if isinstance(artist, AxesImage) and isinstance(artist.get_cmap(), ListedColormap):
+            artist.set_cmap(ListedColormap([swap(c) for c in artist.get_cmap().colors]))
+
+
+def on_an_image(artist) -> bool:
+    """Whether `artist` is text placed in the data coordinates of axes that show an image (a
+    heat map's cell labels)."""
+    ax = getattr(artist, "axes", None)
+    return (
+        isinstance(artist, plt.Text)
+        and bool(ax and ax.images)
+        and artist.get_transform() is ax.transData
+    )
 
 
 def line_chart(
@@ -57,7 +116,7 @@ def bar_chart(
     ylabel: str,
     groups: Sequence[str] | None = None,
 ) -> Path:
-    """One bar per label on a logarithmic axis (values spanning orders of magnitude), coloured
+    """One bar per label on a linear axis (so that shares compare by their lengths), coloured
     and labelled in the legend by each bar's group when `groups` is given."""
     colours = dict(zip(dict.fromkeys(groups or []), (ACCENT, ORANGE, "grey")))
     fig, ax = plt.subplots(figsize=(8, 3.2))
@@ -65,7 +124,6 @@ def bar_chart(
     if groups:
         handles = [Patch(color=colour, label=group) for group, colour in colours.items()]
         ax.legend(handles=handles, frameon=False, loc="upper left")
-    ax.set_yscale("log")
     ax.set_ylabel(ylabel)
     ax.tick_params(axis="x", labelrotation=60)
     return save(fig, path)

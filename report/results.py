@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -34,18 +35,57 @@ class Check:
         return math.isclose(self.value, value, rel_tol=self.rtol, abs_tol=self.atol)
 
 
+# What a claim of the sheet is: the label every page shows beside it.
+KINDS = {
+    "printed": "printed",  # a number the sheet prints
+    "evaluated": "its formula, evaluated by us",  # a value the sheet never printed
+    "slip": "slip",  # a typo or a wrong statement
+}
+PARTS = ("1a", "1b", "1c", "1d", "2a", "2b", "2c", "2d", "2e", "3a", "3b")  # the sheet's parts
+WHERE = re.compile(r"(\d) ([a-e])\)")  # "1 d), PyTorch output": the part, then the place
+
+
 @dataclass(frozen=True)
 class Claim:
-    """What the sheet says: a number as printed, agreeing to half a unit in its last digit;
-    or a formula (`text`) with the `value` it gives when we evaluate it."""
+    """What the sheet says: a number as printed (`kind="printed"`, agreeing to half a unit in its
+    last digit); a formula (`text`) with the `value` we get when we evaluate it (`"evaluated"`);
+    or a slip (`"slip"`: a typo or a wrong statement, shown by the result it is recorded with).
+
+    `where` starts with the sheet's part, as in "1 d), PyTorch output". `answers` names the
+    result a printed number is the sheet's answer for, when the result recording the claim is
+    the formula written beside it, evaluated: then the number is judged against that answer."""
 
     text: str
     where: str
     rtol: float | None = None  # set when the sheet's digits carry a known error (e.g. float32)
     why: str = ""
-    value: float | None = None  # a formula's value, computed by the chapter
+    value: float | None = None  # a formula's value (or a slip's, as written), computed by us
+    kind: str = ""  # "printed" or "evaluated" by default, as `value` is absent or given
+    answers: str | None = None  # key, within the chapter, of the result the number answers
+
+    def __post_init__(self) -> None:
+        kind = self.kind or ("printed" if self.value is None else "evaluated")
+        object.__setattr__(self, "kind", kind)
+        if kind not in KINDS:
+            raise ValueError(f"claim {self.text!r}: kind {kind!r} is not one of {list(KINDS)}")
+        if (kind == "evaluated") != (self.value is not None) and kind != "slip":
+            raise ValueError(
+                f"claim {self.text!r}: a formula evaluated needs its value, and only it"
+            )
+        if not WHERE.match(self.where) or self.part not in PARTS:
+            raise ValueError(
+                f"claim {self.text!r}: where={self.where!r} must start with the sheet's part, "
+                'as in "1 d), PyTorch output"'
+            )
+
+    @property
+    def part(self) -> str:
+        """The sheet's part, e.g. "1d"."""
+        return "".join(WHERE.match(self.where).groups())
 
     def agrees_with(self, value: Number) -> bool:
+        if self.kind == "slip":
+            return False  # a slip is an erratum by definition; its result shows what goes wrong
         if self.value is not None:
             return math.isclose(self.value, value, rel_tol=self.rtol or 1e-12)
         if self.rtol is not None:
@@ -112,7 +152,13 @@ class Registry:
         result.passed = all(c["agrees"] for c in result.checks)
         if sheet is not None:
             agrees = sheet.agrees_with(value)
-            result.sheet = {**asdict(sheet), "agrees": agrees}
+            result.sheet = {
+                **asdict(sheet),
+                "part": sheet.part,
+                "answers": sheet.answers and f"{self.chapter}.{sheet.answers}",
+                "agrees": agrees,
+                "confirmed": self.confirms(sheet, agrees),
+            }
             result.erratum = erratum
             result.passed &= agrees != bool(erratum)  # a disagreement needs an erratum, and only it
         elif erratum:
@@ -120,6 +166,16 @@ class Registry:
         self.results[full_key] = result
         print(describe(result))
         return result
+
+    def confirms(self, claim: Claim, agrees: bool) -> bool:
+        """Whether our results confirm the sheet's number as an answer: the one it `answers`, if
+        named (it must be recorded already), else the result it is recorded with. Never a slip."""
+        if claim.kind == "slip" or claim.answers is None:
+            return agrees
+        answered = self.results.get(f"{self.chapter}.{claim.answers}")
+        if answered is None:
+            raise ValueError(f"claim {claim.text!r} answers {claim.answers!r}: record that first")
+        return claim.agrees_with(answered.value)
 
     def write(self) -> Path:
         """Write this chapter's results; `python -m report` merges them."""
@@ -151,6 +207,9 @@ def describe(result: Result) -> str:
         mark = "agrees" if c["agrees"] else "DISAGREES"
         lines.append(f"  {c['method']}: {c['value']!r}  {mark}")
     if result.sheet:
-        mark = "agrees" if result.sheet["agrees"] else "differs (see errata)"
-        lines.append(f"  sheet ({result.sheet['where']}): {result.sheet['text']}  {mark}")
+        claim = result.sheet
+        mark = "agrees" if claim["agrees"] else "differs (see errata)"
+        if claim["answers"]:
+            mark += f"; as {claim['answers']}: {'right' if claim['confirmed'] else 'wrong'}"
+        lines.append(f"  sheet, {KINDS[claim['kind']]} ({claim['where']}): {claim['text']}  {mark}")
     return "\n".join(lines)

@@ -35,11 +35,33 @@ FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# Everything measured on a page in one round trip, at the width it is shown at.
-MEASURE = """() => {
+# Everything measured on a page in one round trip, at the width it is shown at. A table hides a
+# column when the box around it scrolls, and is stacked (tables.js) when it did not fit; a figure's background is the mean luminance (0 black,
+# 1 white) of its outermost pixels as drawn on the page's background; an exercise's solution is
+# shown when any of it but its summary is visible.
+MEASURE = """async () => {
   const article = document.querySelector("article");
+  const box = (t) => t.closest(".md-typeset__scrollwrap") || t.parentElement;
+  const background = async (img) => {
+    await img.decode();
+    const canvas = document.createElement("canvas");
+    [canvas.width, canvas.height] = [64, Math.max(8, Math.round(64 * img.height / img.width))];
+    const pen = canvas.getContext("2d");
+    pen.fillStyle = getComputedStyle(document.body).backgroundColor;
+    pen.fillRect(0, 0, canvas.width, canvas.height);
+    pen.drawImage(img, 0, 0, canvas.width, canvas.height);
+    const { data, width, height } = pen.getImageData(0, 0, canvas.width, canvas.height);
+    let sum = 0, n = 0;
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+      if (x > 1 && y > 1 && x < width - 2 && y < height - 2) continue;
+      const i = 4 * (y * width + x);
+      sum += (0.2126 * data[i] + 0.7152 * data[i + 1] + 0.0722 * data[i + 2]) / 255;
+      n++;
+    }
+    return sum / n;
+  };
   const prose = article.cloneNode(true);
-  prose.querySelectorAll("pre, code, .katex, script").forEach((e) => e.remove());
+  prose.querySelectorAll("pre, code, .katex, script, .clipboard-copy-txt").forEach((e) => e.remove());
   return {
     scheme: document.body.dataset.mdColorScheme,
     title: document.title,
@@ -52,22 +74,46 @@ MEASURE = """() => {
     alts: [...article.querySelectorAll("img")].map((i) => i.alt),
     headless: [...article.querySelectorAll("table")]
       .filter((t) => !t.querySelector("thead th, tr:first-child th")).length,
+    hiddenColumns: [...article.querySelectorAll("table")]
+      .filter((t) => box(t).scrollWidth > box(t).clientWidth + 1)
+      .map((t) => t.querySelector("th")?.textContent.trim()),
+    stackedTables: [...article.querySelectorAll("table[data-stacked]")]
+      .map((t) => t.querySelector("th")?.textContent.trim()),
+    figures: await Promise.all([...article.querySelectorAll("img")]
+      .filter((i) => i.checkVisibility())
+      .map(async (i) => ({ src: i.getAttribute("src"), background: await background(i) }))),
+    solutions: [...article.querySelectorAll(".admonition.question details")].map((d) => ({
+      open: d.open,
+      shown: [...d.children].some((c) => c.tagName !== "SUMMARY" && c.checkVisibility()),
+    })),
   };
 }"""
 # At phone width: how wide the document is, and elements sticking out past the window's right
 # edge that no box around them scrolls or clips (the page itself does not count: the theme's
-# <html> clips sideways, which hides what sticks out instead of making it reachable).
-PHONE_MEASURE = """() => ({
-  scrollWidth: document.documentElement.scrollWidth,
-  stickingOut: [...document.querySelectorAll("body *")].filter((e) => {
-    if (e.getBoundingClientRect().right <= innerWidth + 1) return false;
-    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement)
-      if (getComputedStyle(a).overflowX !== "visible") return false;
-    return true;
-  }).map((e) => e.outerHTML.slice(0, 100)),
-  images: [...document.querySelectorAll("article img")]
-    .filter((i) => i.getBoundingClientRect().width > innerWidth).length,
-})"""
+# <html> clips sideways, which hides what sticks out instead of making it reachable); tables with
+# a cell, or anything in one, past the window's edge (to be scrolled to), and display formulas
+# cut off by their box.
+PHONE_MEASURE = """() => {
+  const UNSEEN = ".katex-mathml, .katex-mathml *, svg *";  // clipped MathML, an SVG's insides
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    stickingOut: [...document.querySelectorAll("body *")].filter((e) => {
+      if (e.getBoundingClientRect().right <= innerWidth + 1) return false;
+      for (let a = e.parentElement; a && a !== document.body; a = a.parentElement)
+        if (getComputedStyle(a).overflowX !== "visible") return false;
+      return true;
+    }).map((e) => e.outerHTML.slice(0, 100)),
+    images: [...document.querySelectorAll("article img")]
+      .filter((i) => i.getBoundingClientRect().width > innerWidth).length,
+    tablesPastTheEdge: [...document.querySelectorAll("article table")]
+      .filter((t) => [...t.querySelectorAll(`td, td *:not(${UNSEEN})`)]
+        .some((c) => c.getBoundingClientRect().right > innerWidth + 1))
+      .map((t) => t.querySelector("th")?.textContent.trim()),
+    clippedFormulas: [...document.querySelectorAll("article div.arithmatex")]
+      .filter((b) => b.scrollWidth > b.clientWidth + 1)
+      .map((b) => b.querySelector("annotation")?.textContent.trim().slice(0, 60)),
+  };
+}"""
 # Before the colour rules: remove every text leaf whose colour, size, weight, shadow, opacity and
 # background (the nearest ancestor's that has one) repeat one already kept, so that axe-core
 # checks each distinct text style once. Links stay (their rule compares them with the text around

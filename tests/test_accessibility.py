@@ -46,6 +46,56 @@ def test_the_page_fits_a_phone(looks, path, scheme):
     assert phone["images"] == 0, "a figure does not shrink to the phone's width"
 
 
+# Phase B of issue 15 breaks these chapters' long equations into lines and adds their exercises;
+# the sheet's page shows the sheet's own formulas as written, some wider than any phone.
+PHASE_B = pytest.mark.xfail(strict=True, reason="phase B: the autodiff and Adam chapters")
+AS_WRITTEN = pytest.mark.xfail(strict=True, reason="the sheet's formulas, as the sheet writes them")
+FORMULA_PAGES = [
+    pytest.param(
+        p, marks={"autodiff": [PHASE_B], "adam": [PHASE_B], "sheet": [AS_WRITTEN]}.get(p, [])
+    )
+    for p in PAGES
+]
+EXERCISE_PAGES = [
+    pytest.param(c, marks=[PHASE_B] if c in ("autodiff", "adam") else []) for c in CHAPTERS
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_table_shows_all_its_columns(looks, path):
+    """At 375 px no cell of a table lies past the screen's edge (a wide table is stacked, a card
+    per row); at 1280 px every table is a table that fits, none scrolled or stacked."""
+    seen = looks(path)
+    assert not seen.phone["tablesPastTheEdge"], f"phone: {seen.phone['tablesPastTheEdge']}"
+    assert not seen.desktop["hiddenColumns"], f"desktop: {seen.desktop['hiddenColumns']}"
+    assert not seen.desktop["stackedTables"], f"desktop: {seen.desktop['stackedTables']}"
+
+
+@pytest.mark.parametrize("path", FORMULA_PAGES)
+def test_no_formula_is_cut_on_a_phone(looks, path):
+    """At 375 px every display formula fits its box, its result included: a long one is broken
+    into aligned lines rather than scrolled."""
+    clipped = looks(path).phone["clippedFormulas"]
+    assert not clipped, f"formulas wider than a phone: {clipped}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_figures_follow_the_colour_scheme(looks, path):
+    """In the dark scheme each figure shown is dark around its plot, not a white slab; each
+    scheme shows each figure once."""
+    light, dark = looks(path, "light").desktop["figures"], looks(path, "dark").desktop["figures"]
+    assert len(light) == len(dark), f"light shows {light}, dark {dark}"
+    slabs = [f["src"] for f in dark if f["background"] > 0.3]
+    assert not slabs, f"light figures in the dark scheme: {slabs}"
+
+
+@pytest.mark.parametrize("chapter", EXERCISE_PAGES)
+def test_the_exercises_hide_their_solutions(looks, chapter):
+    solutions = looks(chapter).desktop["solutions"]
+    assert 3 <= len(solutions) <= 5, f"{len(solutions)} exercises with a solution"
+    assert not any(s["open"] or s["shown"] for s in solutions), f"solutions shown: {solutions}"
+
+
 def test_the_checks_catch_what_they_look_for(server, browser):
     """The page checks above can fail: grey text on white, a figure without alt text and a box
     wider than a phone, added to a page, are each reported."""
@@ -53,7 +103,9 @@ def test_the_checks_catch_what_they_look_for(server, browser):
     visit.settle()
     visit.page.evaluate("""() => document.querySelector("article").insertAdjacentHTML("afterbegin",
       '<p>A <span style="color: #bbb">faint</span> word</p><img src="/assets/images/favicon.png">'
-      + '<div style="width: 600px">wide</div>')""")
+      + '<div style="width: 600px">wide</div>'
+      + '<table><tr><th>wide</th></tr><tr><td><div style="width: 600px"></div></td></tr></table>'
+      + '<div class="arithmatex"><span style="display: inline-block; width: 600px"></span></div>')""")
     found = serious_violations(visit.page, skip=COLOUR_RULES)
     visit.page.evaluate(ONE_OF_EACH_STYLE)  # as every page's look does before the colour rules
     found += serious_violations(visit.page, rules=COLOUR_RULES)
@@ -62,6 +114,7 @@ def test_the_checks_catch_what_they_look_for(server, browser):
     visit.page.close()
     assert {line.split()[0] for line in found} >= {"color-contrast", "image-alt"}, found
     assert phone["scrollWidth"] > PHONE and any("wide" in e for e in phone["stickingOut"])
+    assert phone["tablesPastTheEdge"] == ["wide"] and len(phone["clippedFormulas"]) == 1
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -1,11 +1,13 @@
 """The results registry: checks, the sheet's claims, errata and formatting."""
 
 import json
+import re
 
 import pytest
 
 from report import pages
-from report.results import Check, Claim, Registry, format_value
+from report.parts import SHEET_PARTS, Part
+from report.results import PARTS, Check, Claim, Registry, format_value
 
 
 @pytest.fixture
@@ -41,7 +43,7 @@ def test_a_failed_check_fails_the_result(registry):
 
 
 def test_a_disagreement_with_the_sheet_needs_an_erratum_and_only_it_has_one(registry):
-    claim = Claim("2.0", where="s")
+    claim = Claim("2.0", where="2 c), s")
     ok = registry.record(
         "a",
         1.0,
@@ -92,9 +94,16 @@ def test_pages_generate_the_table_errata_and_anchors(registry, tmp_path):
     )
     results = json.loads(registry.write().read_text())
     table = pages.results_table(results)
-    assert "[The value](demo.md#demo-v) | 4.0 ✗ | **3.0** | 1/1: oracle |" in table
+    printed = '<span class="claim" data-kind="printed">printed</span>'
+    assert (
+        f'[The value](demo.md#demo-v) | 4.0 <span class="claim-mark">{printed} ✗</span> | **3.0** | 1/1: oracle |'
+        in table
+    )
     errata = pages.errata(results)
-    assert "The sheet (2 c)) | 4.0 |" in errata and "The sheet adds one." in errata
+    assert "### The value {#erratum-demo-v}" in errata
+    assert (
+        "*2 c).* The sheet: 4.0" in errata and "we compute **3.0**. The sheet adds one." in errata
+    )
     assert '<span id="demo-v"></span>The value' in pages.checks_table(results)
 
 
@@ -102,3 +111,173 @@ def test_a_formula_claim_agrees_through_the_value_it_gives():
     formula = Claim("(βg₁ + g₂)/(1 − β)", where="2 c)", value=-0.3701666)
     assert formula.agrees_with(-0.3701666)
     assert not formula.agrees_with(-0.8710639)
+
+
+def test_a_claim_is_labelled_by_its_kind():
+    assert Claim("212", where="3 a), r₀").kind == "printed"
+    assert Claim("19, the weights summed", where="2 c), formula", value=19.0).kind == "evaluated"
+    assert Claim("xᶜ for x²", where="1 a), derivation", kind="slip").kind == "slip"
+    assert Claim("212", where="3 a), r₀").part == "3a"
+    with pytest.raises(ValueError, match="kind 'typo' is not one of"):
+        Claim("x", where="1 a)", kind="typo")
+    with pytest.raises(ValueError, match="a formula evaluated needs its value"):
+        Claim("(βg₁ + g₂)/(1 − β)", where="2 c)", kind="evaluated")
+    with pytest.raises(ValueError, match="must start with the sheet's part"):
+        Claim("212", where="the table")
+    with pytest.raises(ValueError, match="must start with the sheet's part"):
+        Claim("212", where="4 a), no such part")
+
+
+def test_a_slip_is_always_an_erratum(registry):
+    slip = Claim("β ∈ [0, 1]", where="2 a), range", kind="slip", value=1.0)
+    assert not slip.agrees_with(1.0)
+    shown = registry.record("s", 0.0, title="s", fmt="g", checks=[Check("m", 0.0)], sheet=slip)
+    assert not shown.passed  # unexplained
+    explained = registry.record(
+        "t", 0.0, title="t", fmt="g", checks=[Check("m", 0.0)], sheet=slip, erratum="At 1 …"
+    )
+    assert explained.passed and explained.sheet["kind"] == "slip"
+
+
+def test_a_number_beside_a_formula_is_judged_against_the_answer_it_gives(registry):
+    registry.record("answer", 48.757, title="∂f/∂x", fmt=".3f", checks=[Check("m", 48.757)])
+    beside = Claim("48.76", where="1 a), closed form", answers="answer")
+    formula = registry.record(
+        "formula",
+        53.565,
+        title="formula",
+        fmt=".3f",
+        checks=[Check("m", 53.565)],
+        sheet=beside,
+        erratum="The formula lacks 1/ln x.",
+    )
+    assert formula.passed
+    assert formula.sheet["agrees"] is False  # the formula does not give the number beside it
+    assert formula.sheet["confirmed"] is True  # but the number is the right answer
+    assert formula.sheet["answers"] == "demo.answer"
+    with pytest.raises(ValueError, match="record that first"):
+        registry.record(
+            "other",
+            1.0,
+            title="o",
+            fmt="g",
+            checks=[Check("m", 1.0)],
+            sheet=Claim("1", where="1 a)", answers="missing"),
+        )
+
+
+def test_the_cell_output_names_the_claims_kind(registry, capsys):
+    registry.record(
+        "v",
+        3.0,
+        title="v",
+        fmt=".1f",
+        checks=[Check("m", 3.0)],
+        sheet=Claim("4.0", where="2 c), s"),
+        erratum="Off by one.",
+    )
+    assert "sheet, printed (2 c), s): 4.0  differs (see errata)" in capsys.readouterr().out
+
+
+def demo_results(registry) -> dict:
+    """A registry with one claim of every sort, as written to results.json."""
+    ok = [Check("m", 1.0)]
+    registry.record(
+        "right",
+        48.75689335,
+        title="∂f/∂x",
+        fmt=".3f",
+        checks=[Check("m", 48.75689335)],
+        sheet=Claim("48.756893157958984", where="1 d), run", rtol=1e-6),
+    )
+    registry.record(
+        "formula",
+        53.565,
+        title="its formula",
+        fmt=".3f",
+        checks=[Check("m", 53.565)],
+        sheet=Claim("48.76", where="1 a), closed form", answers="right"),
+        erratum="Lacks 1/ln x.",
+    )
+    registry.record(
+        "typo",
+        1.0,
+        title="typo",
+        fmt="g",
+        checks=ok,
+        sheet=Claim("xᶜ for x²", where="1 a), derivation", kind="slip"),
+        erratum="Its code has x².",
+    )
+    registry.record(
+        "beta",
+        1.0,
+        title="β",
+        fmt="g",
+        checks=ok,
+        sheet=Claim("β ∈ [0, 1]", where="2 a), range", kind="slip"),
+        erratum="β = 1 divides by zero.",
+    )
+    registry.record(
+        "step",
+        -0.871,
+        title="step",
+        fmt=".3f",
+        checks=[Check("m", -0.871)],
+        sheet=Claim("-0.370, its formula", where="2 c), formula", value=-0.370),
+        erratum="1 + β, not 1 − β.",
+    )
+    registry.record(
+        "r", 212, title="r", fmt="d", checks=[Check("m", 212)], sheet=Claim("212", where="3 a), r₀")
+    )
+    return json.loads(registry.write().read_text())
+
+
+def test_each_part_gets_its_verdict_from_its_claims(registry):
+    results = demo_results(registry)
+    verdicts = {
+        p.name: pages.verdict(
+            [r for r in results.values() if r["sheet"] and r["sheet"]["part"] == p.name]
+        )
+        for p in SHEET_PARTS
+    }
+    assert verdicts["1a"] == "[erratum](errata.md#erratum-demo-formula)"  # a wrong formula
+    assert verdicts["1d"] == "correct"
+    assert verdicts["2a"] == "[slip](errata.md#erratum-demo-beta)"
+    assert verdicts["2c"] == "[erratum](errata.md#erratum-demo-step)"
+    assert verdicts["3a"] == "correct"
+    assert verdicts["1b"] == "—"  # no claim of the sheet's to check
+
+
+def test_the_table_of_answers_has_every_part_of_the_sheet_in_order():
+    assert (
+        tuple(p.name for p in SHEET_PARTS)
+        == PARTS
+        == ("1a", "1b", "1c", "1d", "2a", "2b", "2c", "2d", "2e", "3a", "3b")
+    )
+    sections = [p.section.split("#") for p in SHEET_PARTS]
+    assert all(page.endswith(".md") and heading for page, heading in sections)
+
+
+def test_no_cross_beside_a_number_our_results_confirm(registry):
+    """48.76, written beside the sheet's wrong formula, is the right derivative: ✓ wherever it is
+    shown; the formula's own value is ours, labelled; the sheet's wrong step gets its ✗."""
+    results = demo_results(registry)
+    parts = (
+        Part("1a", "∂f/∂x", "a.md#x", ours=(("∂f/∂x", "demo.right"),)),
+        Part("2c", "step", "a.md#y", ours=(("step", "demo.step"),)),
+    )
+    shown = {
+        "answers": pages.parts_table(results, parts),
+        "all results": pages.results_table(results),
+        "errata": pages.errata(results),
+    }
+    for where, markup in shown.items():
+        text = re.sub(r"<[^>]+>", "", markup)
+        assert "48.76 printed ✓" in text and "48.76 printed ✗" not in text, where
+        assert "-0.37" in text and re.search(
+            r"-0\.37[^|]*? its formula, evaluated by us ✗", text
+        ), where
+    assert (
+        "gives **53.565** <span" in shown["errata"]
+        and "written beside it is right" in shown["errata"]
+    )

@@ -116,7 +116,7 @@ def expressions():
 
 
 @settings(max_examples=300, deadline=None)
-@given(expressions())
+@given(expressions().filter(lambda e: not e.has(sp.zoo, sp.nan)))  # 0**-1 is no expression
 def test_our_walk_counts_like_sympy(expr):
     assert size(expr) == size_by_sympy(expr)
 

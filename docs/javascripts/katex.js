@@ -8,6 +8,8 @@ document$.subscribe(({ body }) => {
       { left: "\\(", right: "\\)", display: false },
       { left: "\\[", right: "\\]", display: true },
     ],
+    // a notebook cell's source kept as text for its copy button: code, whatever $ it holds
+    ignoredClasses: ["clipboard-copy-txt"],
     throwOnError: false,
   });
 });
