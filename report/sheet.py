@@ -1,4 +1,5 @@
-"""The sheet's text, kept as received in `sheet/sheet.md`, and its page on the site.
+"""The sheet's text, kept as received in `sheet/sheet.md` (the students' names withheld), and
+its page on the site.
 
 The text is Markdown-like with TeX. Shown as is, Markdown would misread some of it, so the page
 adapts the layout only, never a word or a number: headings go one level down (the page has its
