@@ -138,6 +138,7 @@ def test_keyboard_reaches_content_and_search(server, browser):
     page.keyboard.press("Enter")
     page.wait_for_function("() => location.hash === '#backprop'")
     page.wait_for_timeout(300)  # the theme scrolls to the target and closes the search: a pause
+    assert page.evaluate("() => document.activeElement.id") == "backprop", "skip: title not focused"
     page.keyboard.press("Tab")
     assert page.evaluate(focused) == "article", "Tab after skipping does not reach the text"
     page.keyboard.press("/")

@@ -16,6 +16,8 @@ from report.sheet import SHEET
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 NOTEBOOKS = DOCS / "generated" / "notebooks"
 MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.DOTALL)
+# Markdown markup, not words: strike-through, escapes, headings, and *emphasis* asterisks
+EMPHASIS = r"~~|\\|^#+ |(?<!\S)\*|\*(?!\S)"
 # In a formula: words (\text{in}, \operatorname{sign}, \mathbb{R}, environments) and sub- and
 # superscripts (r_{l-1}, \beta^t) are not symbols of their own; other commands (\frac, \ln,
 # \partial, \sum) are operators.
@@ -267,7 +269,7 @@ def test_the_sheet_is_shown_whole(site):
     page = html.unescape(text_of((site / "sheet" / "index.html").read_text()))
     page = re.sub(r"\s+", " ", page)
     sheet = SHEET.read_text()
-    prose = MATH.sub(" ", re.sub(r"~~|\\|^#+ ", " ", sheet, flags=re.MULTILINE))
+    prose = MATH.sub(" ", re.sub(EMPHASIS, " ", sheet, flags=re.MULTILINE))
     missing = [w for w in re.findall(r"[\w.+\-*/=()\[\]'\"]+", prose) if w not in page]
     assert not missing, f"words of the sheet not on its page: {missing[:10]}"
 
