@@ -17,7 +17,7 @@ from pathlib import Path
 
 from benchmarks.timing import environment
 
-CASES = ("mlp", "scalar", "adam", "conv", "build", "hvp")
+CASES = ("mlp", "overhead", "scalar", "adam", "conv", "build", "hvp")
 RESULTS = Path(__file__).parent / "results.json"
 
 

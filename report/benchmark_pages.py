@@ -16,7 +16,15 @@ from report.figures import ACCENT, ORANGE, line_chart, save
 from report.results import ROOT
 
 RESULTS = ROOT / "benchmarks" / "results.json"
-CASES = ("mlp", "scalar", "adam", "conv", "build", "hvp")  # as in benchmarks/__main__.py
+CASES = (
+    "mlp",
+    "overhead",
+    "scalar",
+    "adam",
+    "conv",
+    "build",
+    "hvp",
+)  # as in benchmarks/__main__.py
 COLOURS = (ACCENT, ORANGE, "#2e7d32", "grey", "#6a1b9a")
 
 
@@ -110,6 +118,27 @@ def memory_table(memory: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def overhead_table(case: dict) -> str:
+    """One row per setting: both steps' medians, their ratio and each one's page faults a step."""
+    lines = [
+        (
+            "| MLP step, interleaved | backprop (ms) | NumPy by hand (ms) | ratio "
+            "| page faults a step (backprop / by hand) |"
+        ),
+        "|---|--:|--:|--:|--:|",
+    ]
+    for g in case["groups"]:
+        ours, hand = (
+            next(r for r in g["rows"] if r["name"] == n) for n in ("backprop", "NumPy by hand")
+        )
+        faults = " / ".join(f"{g['faults'][n]:,.0f}" for n in ("backprop", "NumPy by hand"))
+        lines.append(
+            f"| {g['title']} | {number(ours['median'])} | {number(hand['median'])} "
+            f"| {ours['ratio']:.2f}× | {faults} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def step_chart(groups: list[dict], path: Path) -> Path:
     """Grouped bars: time per MLP step of each implementation, one group per dtype and batch."""
     names = list(dict.fromkeys(row["name"] for g in groups for row in g["rows"]))
@@ -155,6 +184,8 @@ def write_performance_pages(generated_dir: Path, results: Path = RESULTS) -> lis
         f"{name}.md": case_tables(cases[name]) if name in cases else not_measured(name)
         for name in CASES
     }
+    if "overhead" in cases:
+        pages["overhead.md"] = overhead_table(cases["overhead"])
     if "mlp" in cases:
         pages["memory.md"] = memory_table(cases["mlp"]["memory"])
     written = []

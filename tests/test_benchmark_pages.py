@@ -52,6 +52,20 @@ FAKE = {
                 {"what": "chain", "value": 7.5, "limit": 5.0, "unit": "µs", "met": False},
             ],
         },
+        "overhead": {
+            "title": "Interleaved",
+            "skipped": {},
+            "targets": [],
+            "groups": [
+                {
+                    "title": "float32, batch 256, one thread",
+                    "unit": "ms per step",
+                    "reference": "NumPy by hand",
+                    "rows": [row("backprop", 12.5, 1.25), row("NumPy by hand", 10.0, 1.0)],
+                    "faults": {"backprop": 1933.2, "NumPy by hand": 0.05},
+                }
+            ],
+        },
         "scalar": {
             "title": "Scalar graphs",
             "skipped": {},
@@ -72,6 +86,7 @@ def test_pages_show_the_results_files_numbers(tmp_path):
         "environment.md",
         "targets.md",
         "mlp.md",
+        "overhead.md",
         "scalar.md",
         "adam.md",
         "conv.md",
@@ -83,6 +98,10 @@ def test_pages_show_the_results_files_numbers(tmp_path):
         "tree.svg",
     }
     assert "| backprop | 6.25 | 5.62 – 6.88 | 1.04× |" in (out / "mlp.md").read_text()
+    assert (
+        "| float32, batch 256, one thread | 12.5 | 10.0 | 1.25× | 1,933 / 0 |"
+        in (out / "overhead.md").read_text()
+    )
     assert "jax.jit: not installed" in (out / "mlp.md").read_text()
     assert "--only conv" in (out / "conv.md").read_text()  # a case not measured says so
     assert "| chain | 7.50 µs | 5.0 µs | **missed** |" in (out / "targets.md").read_text()
