@@ -109,7 +109,7 @@ def targets_table(cases: dict) -> str:
 def memory_table(memory: dict) -> str:
     """Peak resident memory of the MLP step, whole process and the step's own share."""
     lines = [
-        "| MLP step | implementation | peak RSS (MB) | the step's own (MB) |",
+        "| MLP step | implementation | peak RSS (MB) | the step's working memory (MB) |",
         "|---|---|--:|--:|",
     ]
     for config, by_name in memory.items():
