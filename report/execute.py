@@ -58,9 +58,19 @@ def tracing(record: Path) -> str:
     return f"import report.trace; report.trace.start({str(record)!r})"
 
 
+def how_to_run(name: str) -> str:
+    """The downloaded notebook's first cell: how to run it (the clone's venv has `report`)."""
+    return (
+        f"*To run this notebook:* clone the repository and run `make setup` at its root; then "
+        f"`<clone>/.venv/bin/jupyter execute --inplace {name}.ipynb` re-runs it where you saved it.  \n"
+        f"It is made from the script `report/{name}.py`, which jupytext opens as a notebook."
+    )
+
+
 async def chapter(name: str, record: Path, env: dict) -> None:
     """Execute report/<name>.py as a notebook and save the executed copy."""
     nb = jupytext.read(ROOT / "report" / f"{name}.py")
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell(how_to_run(name)))
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
