@@ -13,7 +13,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 ASSETS := node_modules/.installed
 
-.PHONY: setup site serve report test bench lock clean distclean
+.PHONY: setup site serve report test bench mutate lock clean distclean
 
 ## setup: the virtualenv with pinned dependencies, and the npm packages (KaTeX; dagre, which lays out the graph figures)
 setup: $(INSTALLED) $(ASSETS)
@@ -50,13 +50,20 @@ test: report
 bench: setup
 	$(PY) -m benchmarks
 
+## mutate: mutation testing (mutmut) of src/backprop and report/results.py by the unit tests;
+## JOBS=N runs N at once (default 1); ONLY='backprop.engine.*' limits it to some mutants
+JOBS ?= 1
+mutate: setup
+	nice -n 10 $(VENV)/bin/mutmut run --max-children $(JOBS) $(ONLY)
+	set -o pipefail; $(PY) tests/mutation_report.py | tee mutants/report.md
+
 ## lock: refresh requirements.lock from the current environment
 lock: $(INSTALLED)
 	$(PY) -m pip freeze --exclude-editable | sed 's/+cpu$$//' > requirements.lock
 
 ## clean: remove everything generated (keeps the virtualenv and node_modules: see distclean)
 clean:
-	rm -rf docs/generated site .cache .pytest_cache .hypothesis
+	rm -rf docs/generated site .cache .pytest_cache .hypothesis mutants
 
 ## distclean: also remove the virtualenv and node_modules (the next target reinstalls them)
 distclean: clean
