@@ -7,7 +7,7 @@ import pytest
 
 from report import pages
 from report.parts import SHEET_PARTS, Part
-from report.results import PARTS, Check, Claim, Registry, format_value
+from report.results import PARTS, Check, Claim, Registry, chapter_results, format_value
 
 
 @pytest.fixture
@@ -281,3 +281,142 @@ def test_no_cross_beside_a_number_our_results_confirm(registry):
         "gives **53.565** <span" in shown["errata"]
         and "written beside it is right" in shown["errata"]
     )
+
+
+def test_a_checks_relative_tolerance_scales_with_the_value():
+    """rtol = 1e-6 of 1000 is 1e-3: just inside and just outside that edge, far from 1."""
+    check = Check("m", 1000.0, rtol=1e-6)
+    assert check.agrees_with(1000.0009) and check.agrees_with(999.9991)
+    assert not check.agrees_with(1000.0011) and not check.agrees_with(999.9989)
+
+
+def test_a_checks_absolute_tolerance_is_its_own_edge():
+    """atol = 1e-9 near 0, where no relative tolerance can help: both sides of the edge."""
+    check = Check("m", 0.0, atol=1e-9)
+    assert check.agrees_with(0.9e-9) and check.agrees_with(-0.9e-9)
+    assert not check.agrees_with(1.1e-9) and not check.agrees_with(-1.1e-9)
+    assert not Check("m", 0.0, rtol=1e-9).agrees_with(0.9e-9)  # rtol is not atol
+
+
+def test_a_check_takes_the_looser_of_its_two_tolerances():
+    assert Check("m", 1e6, rtol=1e-9, atol=0.5).agrees_with(1e6 + 0.4)  # atol wins
+    assert Check("m", 1e6, rtol=1e-6, atol=1e-9).agrees_with(1e6 + 0.9)  # rtol wins
+    assert not Check("m", 1e6, rtol=1e-9, atol=0.5).agrees_with(1e6 + 0.6)
+
+
+def test_a_formula_claims_default_tolerance_is_1e_12_relative():
+    formula = Claim("6! / 3!", where="3 a), formula", value=120.0)
+    assert formula.agrees_with(120.0 * (1 + 0.5e-12)) and formula.agrees_with(120.0 * (1 - 0.5e-12))
+    assert not formula.agrees_with(120.0 * (1 + 2e-12))
+    assert not formula.agrees_with(120.0 * (1 - 2e-12))
+    loose = Claim("6! / 3!", where="3 a), formula", value=120.0, rtol=1e-3)
+    assert loose.agrees_with(120.1) and not loose.agrees_with(120.2)
+
+
+def test_a_printed_number_agrees_up_to_exactly_half_a_unit_in_its_last_digit():
+    claim = Claim("48.76", where="1 a)")
+    assert claim.agrees_with(48.765) and claim.agrees_with(48.755)  # the edges themselves
+    assert not claim.agrees_with(48.7651) and not claim.agrees_with(48.7549)
+    big = Claim("1.23646E+08", where="3 b)")  # last digit: thousands, so ±500
+    assert big.agrees_with(123_646_500) and big.agrees_with(123_645_500)
+    assert not big.agrees_with(123_646_501) and not big.agrees_with(123_645_499)
+    assert Claim("212", where="3 a)").agrees_with(212.5)
+    assert not Claim("212", where="3 a)").agrees_with(212.51)
+
+
+def test_a_stated_tolerance_on_printed_digits_is_relative_both_ways():
+    claim = Claim("2000", where="1 d)", rtol=1e-3)
+    assert claim.agrees_with(2001.9) and claim.agrees_with(1998.1)
+    assert not claim.agrees_with(2002.1) and not claim.agrees_with(1997.9)
+
+
+@pytest.mark.parametrize("off", [0, 1, 2])
+def test_a_result_passes_only_when_every_one_of_its_checks_agrees(registry, off):
+    """Three checks, the one at `off` disagreeing: the result fails; without it, it passes."""
+    checks = [Check("a", 5.0), Check("b", 5.0, atol=0.1), Check("c", 5.0, rtol=0.1)]
+    checks[off] = Check("off", 7.0, rtol=0.1)
+    result = registry.record("r", 5.0, title="r", fmt="g", checks=checks)
+    assert not result.passed
+    assert [c["agrees"] for c in result.checks] == [i != off for i in range(3)]
+    assert [c["method"] for c in result.checks] == [c.method for c in checks]
+    rest = [c for i, c in enumerate(checks) if i != off]
+    assert registry.record("s", 5.0, title="s", fmt="g", checks=rest).passed
+
+
+def test_chapters_results_are_merged_in_reading_order(tmp_path, monkeypatch):
+    """Each chapter's results.json, read back by `python -m report`; a chapter never run adds none."""
+    monkeypatch.setattr("report.results.GENERATED", tmp_path)
+    first, second = Registry("one", page="one.md"), Registry("two", page="two.md")
+    first.record("∂f/∂x", 1.5, title="∂f/∂x", fmt="g", checks=[Check("m", 1.5)])
+    second.record("y", 2, title="y", fmt="d", checks=[Check("m", 2)])
+    text = first.write().read_text()
+    second.write()
+    assert text.startswith('{\n  "one.∂f/∂x": {\n    "key"') and text.endswith("}\n")
+    merged = chapter_results(["two", "never-run", "one"])
+    assert list(merged) == ["two.y", "one.∂f/∂x"]
+    assert merged["one.∂f/∂x"]["checks"] == [
+        {"method": "m", "value": 1.5, "rtol": 0.0, "atol": 0.0, "why": "", "agrees": True}
+    ]
+    assert chapter_results([]) == {}
+
+
+def test_a_generated_snippet_ends_with_one_newline(registry):
+    assert registry.write_text("a.md", "| a |").read_text() == "| a |\n"
+    assert registry.write_text("b.md", "| b |\n").read_text() == "| b |\n"
+    assert registry.write_text("b.md", "| b |\n").name == "b.md"
+
+
+def test_a_registry_makes_its_chapters_folder_and_may_be_made_again(tmp_path, monkeypatch):
+    monkeypatch.setattr("report.results.GENERATED", tmp_path / "docs" / "generated")
+    Registry("demo", page="demo.md")
+    again = Registry("demo", page="demo.md")  # a chapter re-run finds its folder there
+    assert again.out == tmp_path / "docs" / "generated" / "demo" and again.out.is_dir()
+
+
+def test_a_slip_never_confirms_even_naming_an_answer(registry):
+    slip = Claim("x³", where="1 a), derivation", kind="slip", answers="not recorded")
+    typo = registry.record("t", 1.0, title="t", fmt="g", checks=[Check("m", 1.0)], sheet=slip)
+    assert typo.sheet["confirmed"] is False and typo.sheet["answers"] == "demo.not recorded"
+
+
+def test_the_cell_output_lists_every_check_and_the_claim(registry, capsys):
+    registry.record("answer", 48.757, title="a", fmt=".3f", checks=[Check("m", 48.757)])
+    capsys.readouterr()
+    registry.record(
+        "formula",
+        53.565,
+        title="f",
+        fmt=".3f",
+        checks=[Check("torch", 53.565), Check("sympy", 53.0)],
+        sheet=Claim("48.76", where="1 a), closed form", answers="answer"),
+        erratum="Lacks 1/ln x.",
+    )
+    registry.record(
+        "r", 212, title="r", fmt="d", checks=[Check("m", 212)], sheet=Claim("212", where="3 a)")
+    )
+    assert capsys.readouterr().out == (
+        "demo.formula = 53.565  [FAILED]\n"
+        "  torch: 53.565  agrees\n"
+        "  sympy: 53.0  DISAGREES\n"
+        "  sheet, printed (1 a), closed form): 48.76  differs (see errata); as demo.answer: right\n"
+        "demo.r = 212  [ok]\n"
+        "  m: 212  agrees\n"
+        "  sheet, printed (3 a)): 212  agrees\n"
+    )
+
+
+def test_a_failed_check_fails_the_result_even_when_the_sheet_agrees(registry):
+    claim = Claim("5", where="3 a)")
+    result = registry.record(
+        "x", 5.0, title="x", fmt="g", checks=[Check("m", 5.0), Check("n", 6.0)], sheet=claim
+    )
+    assert result.sheet["agrees"] is True and not result.passed
+
+
+def test_errors_in_claims_and_errata_say_what_is_expected(registry):
+    with pytest.raises(ValueError, match=r"^x: an erratum needs the sheet's claim$"):
+        registry.record("x", 1.0, title="x", fmt="g", checks=[Check("m", 1.0)], erratum="Why?")
+    with pytest.raises(
+        ValueError, match=r"must start with the sheet's part, as in \"1 d\), PyTorch"
+    ):
+        Claim("212", where="the table")
