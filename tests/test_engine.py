@@ -11,7 +11,7 @@ from gradcheck import assert_matches_torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backprop.engine import Tensor, topological_order
+from backprop.engine import Tensor, gradients, topological_order
 
 # Exercise 1 at x = 3, c = 5 (FACTS.md; PyTorch float64 agrees to the last digit)
 F_VALUE, DF_DX, DF_DC, DF_DU = 42.11137142490805, 48.75689335076091, -10.0, 16.38430607928307
@@ -212,3 +212,102 @@ def test_random_expressions_agree_with_torch(steps, seed):
 def test_importing_the_engine_does_not_import_torch():
     code = "import sys, backprop, backprop.nn; assert 'torch' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_callers_seed_is_never_a_leafs_grad():
+    """backward(g) on a leaf: .grad starts as a copy of g, so accumulating leaves g alone."""
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    g = np.array([1.0, 3.0])
+    x.backward(g)
+    x.backward(g)
+    np.testing.assert_array_equal(x.grad, [2.0, 6.0])
+    np.testing.assert_array_equal(g, [1.0, 3.0])
+
+
+def test_transpose_takes_negative_axes_like_numpy():
+    x = Tensor(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)
+    y = x.transpose(-1, 0, -2)
+    np.testing.assert_array_equal(y.data, x.data.transpose(2, 0, 1))
+    (y * np.arange(24.0).reshape(4, 2, 3)).sum().backward()
+    np.testing.assert_array_equal(x.grad, np.arange(24.0).reshape(4, 2, 3).transpose(1, 2, 0))
+    np.testing.assert_array_equal(x.T.data, x.data.T)
+
+
+def test_relu_has_derivative_0_at_0_as_torch():
+    x = Tensor([-1.0, 0.0, 2.0], requires_grad=True)
+    x.relu().sum().backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0, 1.0])
+
+
+def test_integer_and_boolean_inputs_become_float64():
+    for data in [np.array([1, 2], np.int32), np.array([1, 2], np.uint8), np.array([True, False])]:
+        t = Tensor(data)
+        assert t.dtype == np.float64
+        np.testing.assert_array_equal(t.data, data.astype(np.float64))
+    with pytest.raises(TypeError, match=r"from ndarray \(dtype complex128\)"):
+        Tensor(np.array([1j]))
+
+
+def test_backward_from_a_one_element_vector_seeds_it_with_one():
+    x = Tensor([3.0], requires_grad=True)
+    y = x * x
+    y.backward()
+    assert y.shape == (1,) and x.grad.shape == (1,)
+    np.testing.assert_array_equal(x.grad, [6.0])
+    y.backward()  # the seed of ones is the pass's own buffer: the second pass sees ones again
+    np.testing.assert_array_equal(x.grad, [12.0])
+
+
+def test_repr_of_a_matrix_lines_up_its_rows_under_the_first():
+    assert repr(Tensor([[1.0, 2.0], [3.0, 4.0]])) == "Tensor([[1., 2.],\n        [3., 4.]])"
+
+
+def test_gradients_of_an_input_out_does_not_use_are_zeros_like_it():
+    x = Tensor(np.ones(2, np.float32), requires_grad=True)
+    unused = Tensor(np.ones((2, 3), np.float32), requires_grad=True)
+    out = (x * x).sum()
+    for create_graph in (False, True):
+        _, g = gradients(out, [x, unused], create_graph=create_graph)
+        assert isinstance(g, Tensor) == create_graph
+        zeros = g.data if create_graph else g
+        assert zeros.shape == (2, 3) and zeros.dtype == np.float32 and not zeros.any()
+
+
+def test_a_cotangent_on_the_graph_is_differentiated_through():
+    """g = ∂(x²)/∂x ᵀ v = 2x·v, recorded with create_graph: ∂(Σg)/∂v = 2x."""
+    x, v = Tensor([1.0, 2.0], requires_grad=True), Tensor([1.0, 1.0], requires_grad=True)
+    (g,) = gradients(x * x, x, grad=v, create_graph=True)
+    np.testing.assert_array_equal(g.data, [2.0, 4.0])
+    (dv,) = gradients(g.sum(), v)
+    np.testing.assert_array_equal(dv, [2.0, 4.0])
+
+
+def test_gradients_name_what_is_not_a_tensor():
+    x = Tensor(1.0, requires_grad=True)
+    with pytest.raises(TypeError, match="^gradients: inputs must be Tensors, got Tensor, float$"):
+        gradients(x * x, [x, 3.0])
+
+
+def test_a_mean_keeps_the_axis_when_asked():
+    x = Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    m = x.mean(axis=1, keepdims=True)
+    np.testing.assert_array_equal(m.data, [[1.0], [4.0]])
+    m.sum().backward()
+    np.testing.assert_array_equal(x.grad, np.full((2, 3), 1 / 3))
+
+
+def test_gradients_are_in_each_inputs_dtype_and_never_the_callers_array():
+    """float32 inputs of a float64 result get float32 gradients, whether the engine's last
+    buffer was its own (x: mul's fresh product) or a view (z: reshape's); a seed comes back copied."""
+    x = Tensor(np.ones(4, np.float32), requires_grad=True)
+    z = Tensor(np.ones((2, 2), np.float32), requires_grad=True)
+    w = Tensor(np.arange(4.0))
+    gx, gz = gradients((x * w + z.reshape(4) * w).sum(), [x, z])
+    assert gx.dtype == gz.dtype == np.float32
+    np.testing.assert_array_equal(gz, [[0.0, 1.0], [2.0, 3.0]])
+    v = np.array([1.0, 2.0])
+    leaf = Tensor([3.0, 4.0], requires_grad=True)
+    (same,) = gradients(leaf, leaf, grad=v)
+    (viewed,) = gradients(leaf.reshape(2, 1), leaf, grad=v.reshape(2, 1))
+    same[0] = viewed[0] = 7.0
+    np.testing.assert_array_equal(v, [1.0, 2.0])

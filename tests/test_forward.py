@@ -77,7 +77,9 @@ def test_forward_mode_agrees_with_reverse_mode_on_every_method(name):
     value, jv = jvp(f, primals, tangents)
     leaves = [Tensor(p, requires_grad=True) for p in primals]
     u = rng.normal(size=np.shape(value))
-    f(*leaves).backward(u)
+    out = f(*leaves)
+    np.testing.assert_allclose(value, out.data, rtol=1e-15)  # the same value in both modes
+    out.backward(u)
     # a handful of float64 operations either way: round-off only
     assert np.sum(u * jv) == pytest.approx(
         sum(np.sum(leaf.grad * t) for leaf, t in zip(leaves, tangents)), rel=1e-12
@@ -93,6 +95,8 @@ def test_tied_maxima_share_the_derivative_in_both_modes():
 
 def test_dual_exponent_and_reflected_operators():
     _, tangent = jvp(lambda x, y: 2**x / (1 - y) + x**y, (1.5, 0.5), (1.0, 1.0))
+    _, along_y = jvp(lambda x, y: x**y, (1.5, 0.5), (0.0, 2.0))  # (x^y)' = x^y ln x · y'
+    assert along_y == pytest.approx(1.5**0.5 * np.log(1.5) * 2.0, rel=1e-14)
     x, y = 1.5, 0.5
     expected = 2**x * np.log(2) / (1 - y) + 2**x / (1 - y) ** 2
     expected += y * x ** (y - 1) + x**y * np.log(x)
@@ -104,3 +108,35 @@ def test_dual_errors_name_the_problem():
         Dual(1.0) + "1"
     with pytest.raises(ValueError, match="2 primals but 1 tangents"):
         jvp(sheet, (3.0, 5.0), (1.0,))
+
+
+def test_relu_has_derivative_0_at_0_in_forward_mode_too():
+    _, tangent = jvp(lambda a: a.relu(), (np.array([-1.0, 0.0, 2.0]),), (np.ones(3),))
+    np.testing.assert_array_equal(tangent, [0.0, 0.0, 1.0])
+
+
+def test_negation_and_a_constant_over_a_dual():
+    """(−a)' = −a' and (c/a)' = −c a'/a², at a = 2, a' = 3, c = 5."""
+    a = Dual(2.0, 3.0)
+    assert ((-a).value, (-a).tangent) == (-2.0, -3.0)
+    quotient = 5.0 / a
+    assert (quotient.value, quotient.tangent) == (2.5, -5.0 * 3.0 / 4.0)
+    difference = 5.0 - a
+    assert (difference.value, difference.tangent) == (3.0, -3.0)
+
+
+def test_duals_are_float64_whatever_they_are_made_of():
+    for value, tangent in [(3, 1), (np.float32(0.5), np.float32(2.0)), ([1, 2], [0, 1])]:
+        dual = Dual(value, tangent)
+        assert dual.value.dtype == dual.tangent.dtype == np.float64
+
+
+def test_sums_and_means_keep_or_drop_the_axis_as_asked():
+    a = Dual(np.arange(6.0).reshape(2, 3), np.ones((2, 3)))
+    assert a.sum().shape == () and a.sum(axis=0).shape == (3,)
+    kept = a.sum(axis=1, keepdims=True)
+    assert kept.value.shape == kept.tangent.shape == (2, 1)
+    np.testing.assert_array_equal(kept.tangent, [[3.0], [3.0]])
+    mean = a.mean(axis=0, keepdims=True)
+    assert mean.value.shape == mean.tangent.shape == (1, 3)
+    np.testing.assert_array_equal(mean.value, [[1.5, 2.5, 3.5]])
