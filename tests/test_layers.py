@@ -12,6 +12,7 @@ from backprop.layers import (
     Dropout,
     Linear,
     MaxPool2d,
+    output_shape,
     output_size,
 )
 
@@ -67,11 +68,15 @@ def test_output_size_floors_like_torch():
         (lambda: Conv2d(3, 64, 3, dilation=0), r"dilation=\(0, 0\) must be >= 1"),
         (lambda: Conv2d(3, 64, 2.5), r"kernel_size=2.5 must be an int or an \(h, w\) pair"),
         (lambda: Conv2d(3, 64, (3, 3, 3)), r"kernel_size=\(3, 3, 3\) must be an int or an"),
+        (lambda: Conv2d(3, 64, (3, 2.5)), r"kernel_size=\(3, 2.5\) must be an int or an \(h, w\)"),
+        (lambda: MaxPool2d(2, dilation=(1, 0)), r"^MaxPool2d: dilation=\(1, 0\) must be >= 1$"),
         (lambda: MaxPool2d(2, padding=2), r"MaxPool2d: padding=\(2, 2\) must be at most half"),
         (lambda: MaxPool2d(3, dilation=2, padding=2), r"padding=\(2, 2\) must be at most half"),
         (lambda: MaxPool2d(2, stride=0), r"stride=\(0, 0\) must be >= 1"),
         (lambda: AvgPool2d((3, 5), padding=(1, 3)), r"AvgPool2d: padding=\(1, 3\) must be at most"),
         (lambda: AvgPool2d(0), r"kernel_size=\(0, 0\) must be >= 1"),
+        (lambda: AvgPool2d(2, stride=(1, 0)), r"^AvgPool2d: stride=\(1, 0\) must be >= 1$"),
+        (lambda: AvgPool2d(2, padding=(0, -1)), r"^AvgPool2d: padding=\(0, -1\) must be >= 0$"),
         (lambda: AdaptiveAvgPool2d((7, 0)), r"output_size=\(7, 0\) must be >= 1"),
         (lambda: Linear(0, 10, name="fc"), r"^Linear 'fc': in_features=0 must be >= 1$"),
         (lambda: Linear(10, 0), r"out_features=0 must be >= 1"),
@@ -105,3 +110,20 @@ def _accepts(make) -> bool:
     except (ValueError, RuntimeError):
         return False
     return True
+
+
+def test_the_smallest_allowed_values_are_accepted():
+    """Each rule's edge itself: sizes of 1, padding 0, p of 0 and 1, padding of half the kernel."""
+    assert Conv2d(1, 1, 1, padding=0).kernel_size == (1, 1)
+    assert MaxPool2d(1, dilation=1).stride == (1, 1)
+    assert MaxPool2d(4, padding=2).padding == AvgPool2d(4, padding=2).padding == (2, 2)
+    assert AdaptiveAvgPool2d(1).output_size == (1, 1)
+    assert (Linear(1, 1).in_features, BatchNorm2d(1).num_features) == (1, 1)
+    assert (Dropout(0.0).p, Dropout(1.0).p) == (0.0, 1.0)
+
+
+def test_adaptive_pooling_outputs_its_size_from_any_image():
+    pool = AdaptiveAvgPool2d((7, 5), name="avgpool")
+    assert output_shape(pool, (512, 14, 14)) == (512, 7, 5)
+    with pytest.raises(ValueError, match=r"^AdaptiveAvgPool2d 'avgpool': a \(C, H, W\) input but"):
+        output_shape(pool, (512,))

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from backprop.optim import SGD, Adam, AdamW, adam_update
+from backprop.optim import SGD, Adam, AdamW, adam_update, sgd_update
 
 BETA1, BETA2, EPS = 0.9, 0.999, 1e-8
 
@@ -358,3 +358,68 @@ def test_adam_trains_a_backprop_tensor_end_to_end():
         ref.step()
     np.testing.assert_allclose(w.data, w_ref.detach().numpy(), rtol=1e-10)
     np.testing.assert_allclose(w.data, target, atol=0.1)
+
+
+def test_loaded_state_is_a_copy_of_the_state_dict():
+    """Stepping after load_state_dict leaves the dict alone, so it can be loaded again."""
+    p = Param(np.array([1.0, -2.0]), np.array([0.5, 0.5]))
+    adam = Adam([p], lr=0.1)
+    adam.step()
+    saved = adam.state_dict()
+    m, v = saved["state"][0]["m"].copy(), saved["state"][0]["v"].copy()
+    adam.load_state_dict(saved)
+    adam.step()
+    adam.step()
+    np.testing.assert_array_equal(saved["state"][0]["m"], m)
+    np.testing.assert_array_equal(saved["state"][0]["v"], v)
+    assert saved["state"][0]["t"] == 1 and adam.state[0]["t"] == 3
+
+
+def test_a_learning_rate_of_zero_is_accepted_and_changes_nothing():
+    for cls in (SGD, Adam, AdamW):
+        p = Param(np.array([1.0, -2.0]), np.array([0.5, 0.5]))
+        cls([p], lr=0.0).step()
+        np.testing.assert_array_equal(p.data, [1.0, -2.0])
+    torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.0)  # torch accepts it too
+
+
+def test_loaded_state_takes_the_parameters_dtype_and_keeps_the_step_count_an_int():
+    """A state saved as plain lists (as JSON would keep it) loads as float32 arrays and int t."""
+    p = Param(np.ones(2, np.float32), np.ones(2, np.float32))
+    saved = {
+        "optimizer": "Adam",
+        "hyper": Adam([p]).hyper,
+        "state": [{"t": 3, "m": [0.5, 0.25], "v": [0.125, 1.0]}],
+    }
+    adam = Adam([p])
+    adam.load_state_dict(saved)
+    state = adam.state[0]
+    assert state["m"].dtype == state["v"].dtype == np.float32 and type(state["t"]) is int
+    np.testing.assert_array_equal(state["m"], [0.5, 0.25])
+    adam.step()
+    assert adam.state[0]["t"] == 4 and adam.state[0]["m"].dtype == np.float32
+
+
+def test_load_state_dict_names_the_hyper_parameters_that_differ():
+    adam = Adam([Param(np.zeros(1))])
+    saved = adam.state_dict()
+    del saved["hyper"]["eps"]
+    expected = "hyper-parameters ['amsgrad', 'betas', 'lr', 'weight_decay'] != "
+    expected += "['amsgrad', 'betas', 'eps', 'lr', 'weight_decay']"
+    with pytest.raises(ValueError, match=re.escape(expected)):
+        adam.load_state_dict(saved)
+
+
+def test_sgd_update_alone_is_theta_minus_lr_g_by_default():
+    """Called directly, without momentum, weight decay or scratch: θ ← θ − lr·g."""
+    theta, g = np.array([1.0, -2.0]), np.array([0.5, 4.0])
+    sgd_update(theta, g, None, lr=0.1)
+    np.testing.assert_array_equal(theta, [1.0 - 0.05, -2.0 - 0.4])
+    np.testing.assert_array_equal(g, [0.5, 4.0])  # g is only read
+
+
+def test_sgd_without_momentum_keeps_no_state():
+    p = Param(np.ones(2), np.ones(2))
+    sgd = SGD([p], lr=0.1)
+    sgd.step()
+    assert sgd.state == [{}] and sgd.state_dict()["state"] == [{}]

@@ -118,3 +118,20 @@ def test_counts_match_torch_and_torchvision(make, batch_norm):
 def test_mismatched_shapes_are_refused(layers, input_shape, match):
     with pytest.raises(ValueError, match=match):
         parameter_table(layers, input_shape)
+
+
+def test_totals_by_kind_with_batch_norm_and_a_linear_without_bias():
+    """conv 3·4·3·3 + 4 = 112, norm 4 + 4 = 8, fc 16·2 = 32 (no bias); weights: 108 + 4 + 32."""
+    layers = (Conv2d(3, 4, 3), BatchNorm2d(4), Flatten(), Linear(16, 2, bias=False))
+    assert weights_and_biases(layers[-1]) == (32, 0)
+    totals = parameter_totals(layers)
+    assert (totals.conv, totals.norm, totals.fc, totals.weights) == (112, 8, 32, 144)
+    assert totals.total == count_parameters(layers) == 152
+    rows = parameter_table(layers, (3, 4, 4))
+    assert [row.output_shape for row in rows] == [(4, 2, 2), (4, 2, 2), (16,), (2,)]
+    assert [row.share for row in rows] == [112 / 152, 8 / 152, 0.0, 32 / 152]
+
+
+def test_a_network_without_parameters_has_shares_of_zero():
+    rows = parameter_table((MaxPool2d(2), Flatten()), (1, 4, 4))
+    assert [(row.total, row.share) for row in rows] == [(0, 0.0), (0, 0.0)]
