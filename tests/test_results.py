@@ -394,6 +394,15 @@ def test_the_cell_output_lists_every_check_and_the_claim(registry, capsys):
     registry.record(
         "r", 212, title="r", fmt="d", checks=[Check("m", 212)], sheet=Claim("212", where="3 a)")
     )
+    registry.record(
+        "wrong",
+        53.565,
+        title="w",
+        fmt=".3f",
+        checks=[Check("m", 53.565)],
+        sheet=Claim("50.00", where="1 a), closed form", answers="answer"),
+        erratum="Wrong twice.",
+    )
     assert capsys.readouterr().out == (
         "demo.formula = 53.565  [FAILED]\n"
         "  torch: 53.565  agrees\n"
@@ -402,6 +411,9 @@ def test_the_cell_output_lists_every_check_and_the_claim(registry, capsys):
         "demo.r = 212  [ok]\n"
         "  m: 212  agrees\n"
         "  sheet, printed (3 a)): 212  agrees\n"
+        "demo.wrong = 53.565  [ok]\n"
+        "  m: 53.565  agrees\n"
+        "  sheet, printed (1 a), closed form): 50.00  differs (see errata); as demo.answer: wrong\n"
     )
 
 
