@@ -73,6 +73,8 @@ def test_output_size_floors_like_torch():
         (lambda: MaxPool2d(2, padding=2), r"MaxPool2d: padding=\(2, 2\) must be at most half"),
         (lambda: MaxPool2d(3, dilation=2, padding=2), r"padding=\(2, 2\) must be at most half"),
         (lambda: MaxPool2d(2, stride=0), r"stride=\(0, 0\) must be >= 1"),
+        (lambda: MaxPool2d((2, 0)), r"^MaxPool2d: kernel_size=\(2, 0\) must be >= 1$"),
+        (lambda: MaxPool2d(2, padding=(-1, 0)), r"^MaxPool2d: padding=\(-1, 0\) must be >= 0$"),
         (lambda: AvgPool2d((3, 5), padding=(1, 3)), r"AvgPool2d: padding=\(1, 3\) must be at most"),
         (lambda: AvgPool2d(0), r"kernel_size=\(0, 0\) must be >= 1"),
         (lambda: AvgPool2d(2, stride=(1, 0)), r"^AvgPool2d: stride=\(1, 0\) must be >= 1$"),

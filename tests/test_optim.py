@@ -423,3 +423,12 @@ def test_sgd_without_momentum_keeps_no_state():
     sgd = SGD([p], lr=0.1)
     sgd.step()
     assert sgd.state == [{}] and sgd.state_dict()["state"] == [{}]
+
+
+@pytest.mark.parametrize("cls", [Adam, AdamW])
+def test_defaults_are_torchs_and_every_argument_is_kept(cls):
+    theirs = getattr(torch.optim, cls.__name__)([torch.zeros(1, requires_grad=True)]).defaults
+    ours = cls([Param(np.zeros(1))]).hyper
+    assert ours == {k: theirs[k] for k in ours}
+    given = {"lr": 0.5, "betas": (0.5, 0.75), "eps": 1e-4, "weight_decay": 0.25, "amsgrad": True}
+    assert cls([Param(np.zeros(1))], **given).hyper == given
