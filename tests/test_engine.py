@@ -11,7 +11,7 @@ from gradcheck import assert_matches_torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backprop.engine import Tensor, gradients, topological_order
+from backprop.engine import Tensor, as_tensor, gradients, topological_order
 
 # Exercise 1 at x = 3, c = 5 (FACTS.md; PyTorch float64 agrees to the last digit)
 F_VALUE, DF_DX, DF_DC, DF_DU = 42.11137142490805, 48.75689335076091, -10.0, 16.38430607928307
@@ -311,3 +311,10 @@ def test_gradients_are_in_each_inputs_dtype_and_never_the_callers_array():
     (viewed,) = gradients(leaf.reshape(2, 1), leaf, grad=v.reshape(2, 1))
     same[0] = viewed[0] = 7.0
     np.testing.assert_array_equal(v, [1.0, 2.0])
+
+
+def test_as_tensor_wraps_anything_but_a_tensor():
+    t = Tensor([1.0])
+    assert as_tensor(t) is t
+    made = as_tensor([1, 2])
+    assert isinstance(made, Tensor) and not made.requires_grad and made.dtype == np.float64

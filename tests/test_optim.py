@@ -432,3 +432,23 @@ def test_defaults_are_torchs_and_every_argument_is_kept(cls):
     assert ours == {k: theirs[k] for k in ours}
     given = {"lr": 0.5, "betas": (0.5, 0.75), "eps": 1e-4, "weight_decay": 0.25, "amsgrad": True}
     assert cls([Param(np.zeros(1))], **given).hyper == given
+
+
+def test_adam_update_folds_weight_decay_into_the_gradient_unless_decoupled():
+    """θ = 1, g = 0, λ = 0.5, lr = 0.1: L2 makes g = 0.5, a first step of about −lr; decoupled
+    decay only shrinks θ to 1 − lr·λ = 0.95, with nothing left to step on."""
+    hyper = {"lr": 0.1, "beta1": BETA1, "beta2": BETA2, "eps": EPS, "weight_decay": 0.5}
+    steps = {}
+    for decoupled in (None, True):
+        theta, g, m, v = np.ones(1), np.zeros(1), np.zeros(1), np.zeros(1)
+        given = {} if decoupled is None else {"decoupled": decoupled}
+        adam_update(theta, g, m, v, 1, **hyper, **given)
+        steps[decoupled] = theta[0]
+    assert steps[None] == pytest.approx(0.9, rel=1e-7) and steps[True] == 0.95
+
+
+def test_a_parameter_without_grad_does_not_stop_the_ones_after_it():
+    first, second = Param(np.ones(2)), Param(np.ones(2), np.ones(2))
+    SGD([first, second], lr=0.5).step()
+    np.testing.assert_array_equal(first.data, [1.0, 1.0])
+    np.testing.assert_array_equal(second.data, [0.5, 0.5])
