@@ -452,3 +452,13 @@ def test_a_parameter_without_grad_does_not_stop_the_ones_after_it():
     SGD([first, second], lr=0.5).step()
     np.testing.assert_array_equal(first.data, [1.0, 1.0])
     np.testing.assert_array_equal(second.data, [0.5, 0.5])
+
+
+def test_hyper_parameters_become_python_floats():
+    """NumPy scalars or ints in, Python floats out: a float32 parameter stays float32."""
+    p = Param(np.ones(1, np.float32))
+    sgd = SGD([p], lr=np.float64(0.5), momentum=np.float64(0.5), weight_decay=1)
+    adam = Adam([p], lr=1, betas=(np.float64(0.5), 0), eps=np.float64(0.25), weight_decay=2)
+    assert {type(v) for v in sgd.hyper.values()} == {float}
+    assert {type(v) for k, v in adam.hyper.items() if k not in ("betas", "amsgrad")} == {float}
+    assert {type(beta) for beta in adam.hyper["betas"]} == {float}
