@@ -51,10 +51,14 @@ bench: setup
 	$(PY) -m benchmarks
 
 ## mutate: mutation testing (mutmut) of src/backprop and report/results.py by the unit tests;
-## JOBS=N runs N at once (default 1); ONLY='backprop.engine.*' limits it to some mutants
+## JOBS=N runs N at once (default 1); ONLY='backprop.engine.*' re-runs only the mutants named.
+## One BLAS/OpenMP thread each: a mutant's process is forked, and a thread pool does not survive a
+## fork (the child would wait forever on a lock, and its timeout would count as a kill).
 JOBS ?= 1
 mutate: setup
-	nice -n 10 $(VENV)/bin/mutmut run --max-children $(JOBS) $(ONLY)
+	$(if $(ONLY),,rm -rf mutants)
+	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \
+		nice -n 10 $(VENV)/bin/mutmut run --max-children $(JOBS) $(ONLY)
 	set -o pipefail; $(PY) tests/mutation_report.py | tee mutants/report.md
 
 ## lock: refresh requirements.lock from the current environment
