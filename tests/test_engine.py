@@ -318,3 +318,12 @@ def test_as_tensor_wraps_anything_but_a_tensor():
     assert as_tensor(t) is t
     made = as_tensor([1, 2])
     assert isinstance(made, Tensor) and not made.requires_grad and made.dtype == np.float64
+
+
+def test_axes_may_be_given_as_a_list():
+    x = Tensor(np.arange(6.0).reshape(1, 2, 3), requires_grad=True)
+    y = x.sum(axis=[0, 2])
+    np.testing.assert_array_equal(y.data, [3.0, 12.0])
+    (y * np.array([1.0, 2.0])).sum().backward()
+    np.testing.assert_array_equal(x.grad, [[[1.0, 1.0, 1.0], [2.0, 2.0, 2.0]]])
+    np.testing.assert_array_equal(x.max(axis=[1, 2]).data, [5.0])

@@ -462,3 +462,11 @@ def test_hyper_parameters_become_python_floats():
     assert {type(v) for v in sgd.hyper.values()} == {float}
     assert {type(v) for k, v in adam.hyper.items() if k not in ("betas", "amsgrad")} == {float}
     assert {type(beta) for beta in adam.hyper["betas"]} == {float}
+
+
+def test_sgd_update_given_a_buffer_without_momentum_makes_it_the_gradient():
+    """b ← μb + g with the default μ = 0: whatever b held, it becomes g."""
+    theta, g, b = np.zeros(2), np.array([1.0, 2.0]), np.array([5.0, 5.0])
+    sgd_update(theta, g, b, lr=1.0)
+    np.testing.assert_array_equal(b, [1.0, 2.0])
+    np.testing.assert_array_equal(theta, [-1.0, -2.0])
