@@ -327,3 +327,33 @@ def test_axes_may_be_given_as_a_list():
     (y * np.array([1.0, 2.0])).sum().backward()
     np.testing.assert_array_equal(x.grad, [[[1.0, 1.0, 1.0], [2.0, 2.0, 2.0]]])
     np.testing.assert_array_equal(x.max(axis=[1, 2]).data, [5.0])
+
+
+def test_leaf_grads_take_the_leafs_dtype_and_accumulate_in_place():
+    """A float32 leaf in a float64 graph gets a float32 .grad, by a fresh buffer (x: mul's) or a
+    view (z: reshape's); a second backward adds into that same array, as the class says."""
+    x = Tensor(np.ones(4, np.float32), requires_grad=True)
+    z = Tensor(np.ones((2, 2), np.float32), requires_grad=True)
+    w = Tensor(np.arange(4.0))
+    out = (x * w + z.reshape(4) * w).sum()
+    out.backward()
+    assert x.grad.dtype == z.grad.dtype == np.float32
+    held = x.grad
+    out.backward()
+    assert x.grad is held
+    np.testing.assert_array_equal(held, 2 * np.arange(4.0))
+
+
+def test_constants_lifted_into_a_graph_keep_numpys_dtype_rules():
+    """A mask takes the tensor's dtype (as bool * float32 does in NumPy); a float64 array
+    promotes a float32 tensor; a result of constants only requires no grad."""
+    t = Tensor(np.ones(2, np.float32))
+    assert (t * np.array([True, False])).dtype == np.float32
+    assert (t * np.ones(2)).dtype == np.float64
+    assert (Tensor([1.0]) * 2).requires_grad is False
+
+
+def test_with_create_graph_every_grad_is_a_tensor():
+    x = Tensor(2.0, requires_grad=True)
+    (x + 1.0).backward(create_graph=True)
+    assert isinstance(x.grad, Tensor) and x.grad.item() == 1.0
