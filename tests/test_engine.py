@@ -357,3 +357,9 @@ def test_with_create_graph_every_grad_is_a_tensor():
     x = Tensor(2.0, requires_grad=True)
     (x + 1.0).backward(create_graph=True)
     assert isinstance(x.grad, Tensor) and x.grad.item() == 1.0
+
+
+def test_backward_without_grad_says_how_to_ask_for_one():
+    message = "^backward\\(\\) on a tensor that does not require grad: make its inputs with "
+    with pytest.raises(RuntimeError, match=message + "requires_grad=True$"):
+        Tensor(1.0).backward()
