@@ -363,3 +363,15 @@ def test_backward_without_grad_says_how_to_ask_for_one():
     message = "^backward\\(\\) on a tensor that does not require grad: make its inputs with "
     with pytest.raises(RuntimeError, match=message + "requires_grad=True$"):
         Tensor(1.0).backward()
+
+
+def test_a_tensor_seed_without_create_graph_gives_array_grads():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    (x * 3.0).backward(Tensor([1.0, 1.0]))
+    assert type(x.grad) is np.ndarray
+    np.testing.assert_array_equal(x.grad, [3.0, 3.0])
+
+
+def test_backward_of_a_non_scalar_says_how_to_seed_it():
+    with pytest.raises(ValueError, match=r"got shape \(2,\): pass grad= with that shape$"):
+        (Tensor([1.0, 2.0], requires_grad=True) * 2.0).backward()
