@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from test_engine import DF_DC, DF_DX, F_VALUE, sheet
 
-from backprop import Tensor, grad, value_and_grad
+from backprop import Tensor, grad, hessian, hvp, value_and_grad
 
 
 def test_value_and_grad_of_the_sheet_function():
@@ -38,3 +38,36 @@ def test_the_callers_tensors_are_left_alone():
 
 def test_an_unused_argument_has_a_zero_gradient():
     np.testing.assert_array_equal(grad(lambda x, y: x.exp(), argnums=1)(0.0, np.ones(2)), [0, 0])
+
+
+def test_the_hessian_of_a_linear_function_is_zero_in_the_arguments_dtype():
+    x = np.ones(3, np.float32)
+    h = hessian(lambda a: (a * 2.0).sum())(x)
+    assert h.shape == (3, 3) and h.dtype == np.float32 and not h.any()
+    np.testing.assert_array_equal(hessian(lambda a: (a * a).sum())(x), 2 * np.eye(3))
+
+
+def test_grad_differentiates_the_first_argument_by_default_and_takes_python_floats():
+    value, slope = value_and_grad(lambda a, b: a * b * b)(2.0, 3.0)
+    assert (value, slope) == (18.0, 9.0)
+    assert grad(lambda a: Tensor(5.0))(np.ones(2)).tolist() == [0.0, 0.0]  # f ignores a
+
+
+def test_hessian_refuses_to_nest_and_says_what_to_use():
+    with pytest.raises(NotImplementedError, match="^hessian does not nest inside grad: nest grad"):
+        grad(lambda a: Tensor(hessian(lambda b: (b * b).sum())(a.data)).sum())(np.ones(2))
+
+
+def test_nested_values_and_hessian_products_stay_on_the_graph():
+    """d/da of the inner value a² is 2a; d/da Σ(H v) for f = Σb³ (H = diag 6b) is 6v."""
+    assert grad(lambda a: value_and_grad(lambda b: b * b)(a)[0])(3.0) == 6.0
+    v = np.array([1.0, -2.0])
+    nested = grad(lambda a: hvp(lambda b: (b**3).sum())(a, v).sum())(np.array([0.5, 2.0]))
+    np.testing.assert_allclose(nested, 6 * v, rtol=1e-15)
+
+
+def test_derivatives_take_an_int_and_a_constant_function_has_zero_ones():
+    assert grad(lambda a: a * a)(3) == 6.0
+    np.testing.assert_array_equal(hvp(lambda a: Tensor(5.0))(np.ones(2), np.ones(2)), [0.0, 0.0])
+    with pytest.raises(ValueError, match=r"^hvp needs f to return a scalar, got shape \(2,\)$"):
+        hvp(lambda a: a * 2.0)(np.ones(2), np.ones(2))

@@ -161,3 +161,12 @@ def test_axes_are_independent(layers):
     field = receptive_field(layers)
     flipped = receptive_field([transposed(layer) for layer in layers])
     assert flipped == ReceptiveField(field.size[::-1], field.stride[::-1], field.padding[::-1])
+
+
+def test_every_row_gives_its_centre_and_a_global_layer_is_refused_with_a_hint():
+    """Each row's centre is (r − 1)/2 − P of its own prefix: pool5's, (212 − 1)/2 − 90 = 15.5."""
+    rows = receptive_field_table(spatial_part(vgg16()))
+    assert all(row.centre == tuple((r - 1) / 2 - p for r, p in zip(row.r, row.P)) for row in rows)
+    assert rows[-1].centre == (15.5, 15.5)
+    with pytest.raises(TypeError, match=r"\(r, S, P\) describes it; take the receptive field of"):
+        windows([Conv2d(3, 8, 3), Flatten()])
