@@ -168,5 +168,6 @@ def test_every_row_gives_its_centre_and_a_global_layer_is_refused_with_a_hint():
     rows = receptive_field_table(spatial_part(vgg16()))
     assert all(row.centre == tuple((r - 1) / 2 - p for r, p in zip(row.r, row.P)) for row in rows)
     assert rows[-1].centre == (15.5, 15.5)
-    with pytest.raises(TypeError, match=r"\(r, S, P\) describes it; take the receptive field of"):
+    hint = r"so no \(r, S, P\) describes it; take the receptive field of spatial_part\(layers\)$"
+    with pytest.raises(TypeError, match=hint):
         windows([Conv2d(3, 8, 3), Flatten()])
