@@ -46,7 +46,7 @@ def outcomes() -> dict[str, dict[str, int | None]]:
 
 def main() -> int:
     listed = explained()
-    rows = ["| module | mutants | killed | survived | equivalent | score | non-equivalent |"]
+    rows = ["| module | mutants | killed | survived | left out | score | score without them |"]
     rows.append("|---|---:|---:|---:|---:|---:|---:|")
     unexplained, low = [], []
     for module, codes in outcomes().items():
