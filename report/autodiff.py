@@ -18,6 +18,7 @@ import torch
 
 from backprop import Tensor, jvp
 from backprop.engine import topological_order
+from report.exercises import Exercise, exercises
 from report.figures import line_chart
 from report.graph import largest_gap, name_nodes, torch_replay, trace
 from report.graph_figure import write_figure
@@ -322,11 +323,26 @@ proof = (
     f"the sheet's form divided by SymPy's derivative simplifies to ${sp.latex(ratio)}$, and our "
     f"closed form minus SymPy's derivative to ${sp.latex(difference)}$"
 )
-first, *rest = (sp.latex(t) for t in grad_sym[0].as_ordered_terms())  # one line per term
-lines = "".join(f" \\\\\n&\\quad {'' if t.startswith('-') else '+ '}{t}" for t in rest)
-derivative_tex = (
-    f"\\begin{{aligned}}\n\\frac{{\\partial f}}{{\\partial x}} &= {first}{lines}\n\\end{{aligned}}"
-)
+
+
+def factor_lines(expr: sp.Expr) -> list[str]:
+    """A sum of products as the lines of an aligned block, one per factor: a phone shows it."""
+    lines = []
+    for n, term in enumerate(expr.as_ordered_terms()):
+        negative = term.could_extract_minus_sign()
+        head, *tail = (
+            f"\\left({sp.latex(k)}\\right)" if k.is_Add else sp.latex(k)
+            for k in (-term if negative else term).as_ordered_factors()
+        )
+        sign = "- " if negative else ("" if n == 0 else "+ ")
+        indent = "" if n == 0 else "\\quad "
+        lines += [indent + sign + head, *("\\qquad \\cdot " + k for k in tail)]
+    return lines
+
+
+first, *rest = factor_lines(grad_sym[0])
+rows = ["\\frac{\\partial f}{\\partial x} &= " + first, *("&" + line for line in rest)]
+derivative_tex = "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 results.write_text(
     "symbolic_proof.md", f"$$\n{derivative_tex}\n$$\n\nRun on the same symbols, {proof}."
 )
@@ -360,7 +376,6 @@ u_t.backward()
 # %%
 ROUND_OFF = "a dozen float64 operations: round-off of order 1e-15, with a wide margin"
 FD = "central differences, h = 1e-5: truncation and round-off near 1e-9, margin 100"
-FLOAT32 = "printed by PyTorch in float32 (24-bit mantissa): about 1e-7 relative"
 
 
 def checks(name: str, with_fd: bool = True) -> list[Check]:
@@ -404,7 +419,6 @@ results.record(
     title="f(3, 5)",
     fmt=".5f",
     checks=checks("f", with_fd=False),
-    sheet=Claim("42.11137008666992", where="1 d), PyTorch output", rtol=1e-6, why=FLOAT32),
 )
 results.record(
     "df_dx",
@@ -412,7 +426,6 @@ results.record(
     title="∂f/∂x at (3, 5)",
     fmt=".3f",
     checks=checks("df_dx"),
-    sheet=Claim("48.756893157958984", where="1 d), PyTorch output", rtol=1e-6, why=FLOAT32),
 )
 results.record(
     "df_dc",
@@ -489,6 +502,109 @@ results.record(
 )
 
 # %% [markdown]
+# ## In float32, as the sheet ran it
+#
+# The sheet's PyTorch code makes its tensors from Python floats without a dtype, so PyTorch
+# computes in float32 (a 24-bit significand, machine epsilon $2^{-23}$), and `.item()` prints the
+# float32's binary value, converted to a Python float, with all 17 digits. Run on float32 inputs
+# in the sheet's order of operations, our engine should print the same bits; and if they are the
+# float32 nearest the exact value, the digits past the seventh belong to float32, not to $f$.
+
+
+# %%
+def nearest_float32(value: sp.Float) -> np.float32:
+    """The float32 nearest a high-precision value: its rounding and both neighbours, compared in
+    SymPy's 30 digits (no double rounding through float64)."""
+    guess = np.float32(float(value))
+    around = [np.nextafter(guess, np.float32(side)) for side in (-np.inf, np.inf)]
+    return min([guess, *around], key=lambda v: abs(sp.Float(float(v), 30) - value))
+
+
+x32, c32 = Tensor(np.float32(X), requires_grad=True), Tensor(np.float32(C), requires_grad=True)
+out32 = f(x32, c32)
+out32.backward()
+ours32 = {"f": out32.item(), "df_dx": x32.grad.item(), "df_dc": c32.grad.item()}
+
+xt32 = torch.tensor(3.0, requires_grad=True)  # the sheet's cell, as it is
+ct32 = torch.tensor(5.0, requires_grad=True)
+log_x = torch.log(xt32)
+div = (xt32**2) / log_x
+mult = (div + ct32) * (div - ct32)
+mult.backward()
+sheet32 = {"f": mult.item(), "df_dx": xt32.grad.item(), "df_dc": ct32.grad.item()}
+
+u32 = x32**2 / x32.log()
+squares32 = (u32 * u32 - c32 * c32).item()  # the same f written u² − c²
+nearest = {k: float(nearest_float32(exact_[k])) for k in ("f", "df_dx")}
+spacing32 = float(np.spacing(np.float32(ours32["df_dx"])))
+ours32, sheet32, nearest, squares32, spacing32
+
+# %%
+BITS = "the same float32 operations in the same order give the same bits: exact"
+PRINTED = {"f": "42.11137008666992", "df_dx": "48.756893157958984"}  # the sheet's output, quoted
+for name, title in (("f", "f(3, 5)"), ("df_dx", "∂f/∂x at (3, 5)")):
+    results.record(
+        f"f32_{name}",
+        float(ours32[name]),
+        title=f"{title} in float32, our engine",
+        fmt="",  # as Python prints it: the float32's value in the fewest digits that pin it
+        checks=[
+            Check("PyTorch float32, the sheet's code", sheet32[name], why=BITS),
+            Check(
+                "the float32 nearest SymPy's exact value",
+                nearest[name],
+                why="rounding the exact value to float32: exact",
+            ),
+        ],
+        sheet=Claim(PRINTED[name], where="1 d), PyTorch output"),
+    )
+results.record(
+    "f32_squares",
+    squares32,
+    title="f(3, 5) in float32 written u² − c², our engine",
+    fmt="",
+    checks=[
+        Check("PyTorch float32, u² − c²", ((div * div) - (ct32 * ct32)).item(), why=BITS),
+        Check(
+            "the next float32 above the sheet's order of operations",
+            float(np.nextafter(np.float32(ours32["f"]), np.float32(np.inf))),
+            why="one float32 apart, as measured: exact",
+        ),
+    ],
+)
+results.record(
+    "f32_spacing",
+    spacing32,
+    title="The spacing of float32 numbers near ∂f/∂x (between 32 and 64)",
+    fmt=".3g",
+    checks=[
+        Check("machine epsilon × 2⁵", float(np.finfo(np.float32).eps) * 2**5, why="exact in binary")
+    ],
+)
+results.record(
+    "f32_eps",
+    float(np.finfo(np.float32).eps),
+    title="float32's machine epsilon",
+    fmt=".3g",
+    checks=[Check("2⁻²³, a 24-bit significand", 2.0**-23, why="exact in binary")],
+)
+for name in ("f", "df_dx"):
+    results.record(
+        f"f32_{name}_gap",
+        (ours32[name] - float(exact_[name])) / spacing32,
+        title=f"float32 {name} minus the exact value, in float32 spacings",
+        fmt=".2f",
+        checks=[
+            Check(
+                "SymPy's 30 digits",
+                float((sp.Float(ours32[name], 30) - exact_[name]) / spacing32),
+                atol=1e-9,
+                why="the same difference, taken in 30 digits: round-off below 1e-9 spacings",
+            )
+        ],
+    )
+
+# %% [markdown]
 # ## The same derivatives by every method
 
 # %%
@@ -499,6 +615,8 @@ rows = [
     ("Closed form", closed),
     ("Central differences, h = 1e-5", {"f": float("nan"), **finite}),
     ("SymPy, exact (30 significant digits)", exact_),
+    ("Our reverse mode, float32", ours32),
+    ("PyTorch float32, the sheet's code", sheet32),
 ]
 
 
@@ -775,7 +893,16 @@ dl4 = logistic_rows[4][0]["expanded"][0]
 dl4_expand = sp.expand(sp.diff(logistic(x_l, 4), x_l))
 if dl4 != dl4_expand:
     raise AssertionError(f"expanded dl4/dx: {dl4} from polynomials, {dl4_expand} from expand()")
-results.write_text("survey_dl4.md", f"$$\n{sp.latex(sp.factor_terms(dl4), order='rev-lex')}\n$$")
+content, primitive = sp.Poly(dl4, x_l).primitive()
+terms = [sp.latex(k * x_l**d) for (d,), k in reversed(primitive.terms())]  # rising powers
+signed = [t if t.startswith("-") else f"+ {t}" for t in terms[1:]]
+rows = [" ".join(signed[i : i + 3]) for i in range(2, len(signed), 3)]  # three terms a line
+dl4_tex = (
+    f"\\begin{{aligned}}\n{content}\\,\\bigl({terms[0]} &{' '.join(signed[:2])} \\\\\n"
+    + " \\\\\n".join("&" + row for row in rows)
+    + "\\bigr)\n\\end{aligned}"
+)  # a phone shows it whole
+results.write_text("survey_dl4.md", f"$$\n{dl4_tex}\n$$")
 sp.factor_terms(dl4), dl4 == dl4_expand
 
 # %% [markdown]
@@ -1418,6 +1545,133 @@ ax.set_yticks(centres, list(NET_SHAPES))
 ax.tick_params(length=0)
 fig.colorbar(image, ax=ax, shrink=0.8, label="second derivative")
 save(fig, results.out / "hessian.svg")
+
+# %% [markdown]
+# ## Check yourself
+#
+# Exercises for the page, each solved by the engine and checked by a closed form or PyTorch.
+
+# %%
+named = {node.name: node.tensor for node in nodes.values()}  # the graph of f(3, 5) above
+EXERCISE = "a few float64 operations: round-off of order 1e-15, with a wide margin"
+u_bar, v1_bar = named["u"].grad.item(), named["v₁"].grad.item()
+results.record(
+    "exercise_u_bar",
+    u_bar,
+    title="Exercise: the adjoint of u at (3, 5)",
+    fmt=".5f",
+    checks=[Check("2u, u by the closed form", 2 * u_closed(X), rtol=1e-12, why=EXERCISE)],
+)
+results.record(
+    "exercise_v1_bar",
+    v1_bar,
+    title="Exercise: the adjoint of v₁ = ln x at (3, 5)",
+    fmt=".5f",
+    checks=[
+        Check("−2u · x²/ln²x by the closed form", -2 * u_closed(X) * X**2 / math.log(X) ** 2,
+              rtol=1e-12, why=EXERCISE),
+    ],
+)  # fmt: skip
+
+
+def gradient_at(g, *point: float) -> list[float]:
+    """Our engine's gradient of g at a point."""
+    leaves = [Tensor(p, requires_grad=True) for p in point]
+    g(*leaves).backward()
+    return [leaf.grad.item() for leaf in leaves]
+
+
+def torch_gradient_at(g, *point: float) -> list[float]:
+    """PyTorch's gradient of g at a point, in float64."""
+    leaves = [torch.tensor(p, dtype=torch.float64, requires_grad=True) for p in point]
+    g(*leaves).backward()
+    return [leaf.grad.item() for leaf in leaves]
+
+
+E = math.e
+df_dx_at_e = gradient_at(f, E, C)[0]
+results.record(
+    "exercise_df_dx_at_e",
+    df_dx_at_e,
+    title="Exercise: ∂f/∂x at x = e, c = 5",
+    fmt=".5f",
+    checks=[
+        Check("the sheet's closed form at e", df_dx_sheet(E), rtol=1e-12, why=EXERCISE),
+        Check("2e³, our closed form at e", 2 * E**3, rtol=1e-12, why=EXERCISE),
+    ],
+)
+
+
+def squares(x, c):
+    """f with x² for x²/ln x: (x² + c)(x² − c)."""
+    return (x**2 + c) * (x**2 - c)
+
+
+squares_grad = gradient_at(squares, X, C)
+for name, value, closed_form, torch_value in zip(
+    ("x", "c"), squares_grad, (4 * X**3, -2 * C), torch_gradient_at(squares, X, C)
+):
+    results.record(
+        f"exercise_squares_d{name}",
+        value,
+        title=f"Exercise: ∂/∂{name} of (x² + c)(x² − c) at (3, 5)",
+        fmt="g",
+        checks=[
+            Check("closed form (4x³, −2c)", closed_form, rtol=1e-12, why=EXERCISE),
+            Check("PyTorch autograd (float64)", torch_value, rtol=1e-12, why=EXERCISE),
+        ],
+    )
+DC = 0.01
+delta_f = f(Tensor(X), Tensor(C + DC)).item() - ours["f"]
+results.record(
+    "exercise_delta_f",
+    delta_f,
+    title="Exercise: f(3, 5.01) − f(3, 5)",
+    fmt=".4f",
+    checks=[
+        Check(
+            "−((c + Δc)² − c²), c entering f only as −c²",
+            -((C + DC) ** 2 - C**2),
+            rtol=1e-9,
+            why="a difference of two values near 42: cancellation leaves about 1e-13 relative",
+        )
+    ],
+)
+v4, v3 = named["v₄"].item(), named["v₃"].item()
+f_exercises = [
+    Exercise(
+        "In the graph of $f(3, 5)$ above, what are the adjoints $\\bar u$ and $\\bar v_1$? Use "
+        "only the rules of the backward pass and the values of the forward pass.",
+        f"$\\bar v_3 = v_4 = {v4:.5f}$ and $\\bar v_4 = v_3 = {v3:.5f}$, so "
+        f"$\\bar u = \\bar v_3 + \\bar v_4 = {u_bar:.5f}$ ($= 2u$). Then "
+        f"$\\bar v_1 = -\\bar u\\, v_2 / v_1^2 = {v1_bar:.5f}$, the engine's adjoint of $\\ln x$ in the "
+        "table above.",
+    ),
+    Exercise(
+        "The sheet's closed form is $\\ln x$ times the derivative. At which $x$ does it give the "
+        "right $\\partial f/\\partial x$ anyway, and what is the derivative there?",
+        "Where $\\ln x = 1$: at $x = \\mathrm{e}$. There both forms give "
+        f"$2x^3(2 \\ln x - 1)/\\ln^3 x = 2\\mathrm{{e}}^3 = {df_dx_at_e:.5f}$, as our engine does "
+        "at $x = \\mathrm{e}$ (any $c$: $c$ only shifts $f$ by $-c^2$).",
+    ),
+    Exercise(
+        "Replace $x^2/\\ln x$ by $x^2$: $g(x, c) = (x^2 + c)(x^2 - c)$. Write its primitives, run "
+        "the backward pass by hand and evaluate $\\partial g/\\partial x$ and "
+        "$\\partial g/\\partial c$ at $(3, 5)$.",
+        "With $v = x^2$, $a = v + c$, $b = v - c$, $g = ab$: $\\bar a = b$, $\\bar b = a$, "
+        "$\\bar v = \\bar a + \\bar b = 2v$, $\\bar c = \\bar a - \\bar b = -2c$ and "
+        f"$\\bar x = 2x \\bar v = 4x^3$: at $(3, 5)$, ${squares_grad[0]:g}$ and "
+        f"${squares_grad[1]:g}$.",
+    ),
+    Exercise(
+        "To first order, how much does $f(3, c)$ change when $c$ grows from 5 to 5.01? Compare "
+        "with the exact change.",
+        f"$\\Delta f \\approx \\partial f/\\partial c \\cdot 0.01 = {ours['df_dc']:g} \\cdot 0.01 = "
+        f"{ours['df_dc'] * DC:g}$. Exactly, $f(3, 5.01) - f(3, 5) = -(5.01^2 - 5^2) = "
+        f"{delta_f:.4f}$: the first-order term and the second, $-\\Delta c^2$.",
+    ),
+]
+results.write_text("exercises.md", exercises(f_exercises))
 
 # %%
 results.write()
