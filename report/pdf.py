@@ -35,11 +35,13 @@ FRONT_PAGES = 2  # the cover and the table of contents, one page each
 MARKER = "<!-- report-pdf -->"  # where the home page's link goes (overrides/main.html)
 # Before printing, in print media at the printed width: a display formula wider than its column
 # is zoomed down to fit (KaTeX does not wrap display math); links point at the published site
-# instead of the local server that printed it. Returns what still sticks out, and the title.
+# (site_url, from the canonical link) instead of the local server that printed it. Returns what
+# still sticks out, and the title.
 FIT = """() => {
-  const site = document.querySelector('link[rel="canonical"]')?.href || location.href;
+  const here = document.querySelector('link[rel="canonical"]')?.href || location.href;
+  const [served, published] = [location.origin + "/", here.slice(0, 1 - location.pathname.length)];
   for (const a of document.querySelectorAll("article a[href]"))
-    if (!a.getAttribute("href").startsWith("#")) a.href = new URL(a.getAttribute("href"), site);
+    if (a.href.startsWith(served)) a.href = published + a.href.slice(served.length);
   window.dispatchEvent(new Event("resize"));  // tables.js stacks the tables that do not fit
   for (const b of document.querySelectorAll("article div.arithmatex")) {
     b.style.zoom = "";

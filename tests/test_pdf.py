@@ -148,6 +148,30 @@ def test_nothing_is_wider_than_the_paper(printed):
     assert not too_wide, f"cut off at the paper's edge: {too_wide}"
 
 
+def test_its_links_point_at_the_published_site_not_the_server_that_printed_it(
+    site, site_port, browser
+):
+    from pypdf import PdfReader
+
+    httpd = serve(site)  # another port than the build's site_url
+    try:
+        chapter = report_pdf.Chapter(None, "errata")
+        report_pdf.print_chapter(
+            browser, f"http://127.0.0.1:{httpd.server_address[1]}/", chapter, 1
+        )
+    finally:
+        httpd.shutdown()
+    uris = [
+        link["/A"]["/URI"]
+        for page in PdfReader(io.BytesIO(chapter.pdf)).pages
+        for link in (a.get_object() for a in page.get("/Annots", []))
+        if "/URI" in link.get("/A", {})
+    ]
+    assert uris, "the errata link to nothing"
+    elsewhere = [u for u in uris if not u.startswith(f"http://127.0.0.1:{site_port}/")]
+    assert not elsewhere, f"links not to the site_url: {elsewhere[:5]}"
+
+
 def test_the_home_page_links_the_pdf_where_it_is_published_and_only_there(printed, site, browser):
     assert 'href="backprop.pdf"' not in (site / "index.html").read_text()
     assert "report-download" not in (site / "index.html").read_text()
