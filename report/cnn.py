@@ -6,7 +6,7 @@
 # form, the parameter counter, and `to_torch`, which builds the equivalent PyTorch model that
 # the checks measure.
 
-# %%
+# %% tags=["hide-input"]
 import numpy as np
 import torch
 
@@ -29,6 +29,8 @@ from report.figures import bar_chart, footprint_panels
 from report.results import Check, Claim, Registry
 
 results = Registry("cnn", page="receptive-field.md")
+
+# %%
 VGG16 = vgg16()
 FEATURES = spatial_part(VGG16)  # conv1_1 … pool5: the layers with a receptive field
 [layer.title for layer in FEATURES][-3:]
@@ -106,7 +108,6 @@ for row in receptive_field_table(FEATURES):
         f"| {row.P[0]} | {row.centre[0]:g} |"
     )
 results.write_text("receptive_field_table.md", "\n".join(table))
-print("\n".join(table))
 
 # %% [markdown]
 # ## The sheet's table
@@ -155,7 +156,6 @@ for l in reversed(range(len(STACK) + 1)):
     layer = "input" if l == 0 else STACK[l - 1].title
     table.append(f"| {l} | {label} | {layer} | {printed} | {backward[l]} | {forward[l]} |")
 results.write_text("sheet_rf_table.md", "\n".join(table))
-print("\n".join(table))
 (backward[0], forward[-1])
 
 # %% [markdown]
@@ -465,7 +465,6 @@ bar_chart(
     ylabel="share of all parameters (%)",
     groups=[kind[type(layer)] for layer, _ in counted],
 )
-print("\n".join(table))
 
 # %% [markdown]
 # ## The sheet's formula
@@ -515,7 +514,6 @@ comparison = [
     ),
 ]
 results.write_text("sheet_comparison.md", "\n".join(comparison))
-print("\n".join(comparison))
 
 # %% [markdown]
 # ## Check yourself: parameters
@@ -610,7 +608,6 @@ for name, network in NETWORKS.items():
     counts.append(f"| {name} | {n.conv:,} | {n.fc:,} | {n.total:,} | {n.conv / n.fc:.3f} |")
 results.write_text("other_networks_rf.md", "\n".join(fields))
 results.write_text("other_networks_parameters.md", "\n".join(counts))
-print("\n".join(fields + [""] + counts))
 
-# %%
+# %% tags=["hide-input"]
 results.write()

@@ -14,6 +14,8 @@ from matplotlib.colors import ListedColormap, LogNorm, to_hex, to_rgba
 from matplotlib.image import AxesImage
 from matplotlib.patches import Patch
 
+from report import show
+
 plt.rcParams.update(
     {
         "svg.hashsalt": "backprop",  # stable element ids
@@ -42,13 +44,15 @@ DARK = {
 
 def save(fig: plt.Figure, path: Path) -> Path:
     """Write `fig` as SVG without a timestamp, then its twin for the dark scheme beside it
-    (`name-dark.svg`: transparent, colours from DARK), close it, and return the path."""
+    (`name-dark.svg`: transparent, colours from DARK), close it, show it in the notebook (the
+    light one, as the page embeds it), and return the path."""
     options = {"format": "svg", "bbox_inches": "tight", "metadata": {"Date": None}}
     fig.savefig(path, **options)
     recolour(fig, DARK)
     fig.savefig(dark_twin(path), transparent=True, **options)
     plt.close(fig)
-    return path
+    show.svg(path)
+    return show.Written(path)
 
 
 def dark_twin(path: Path) -> Path:
