@@ -136,7 +136,8 @@ results.write_text("by_hand.md", f"$$\n\\begin{{aligned}}\n{by_hand}\n\\end{{ali
 for step in f_trace["backward"]:
     for part in step["contributions"]:
         print(
-            f"{part['rule']} = {part['numbers']}   PyTorch: {f_replay['contributions'][part['edge']]:.5g}"
+            f"{part['rule']} = {part['numbers']}   "
+            f"PyTorch: {f_replay['contributions'][part['edge']]:.5g}"
         )
 
 # %% [markdown]
@@ -482,10 +483,10 @@ results.record(
     ],
     sheet=Claim("48.76", where="1 a), closed form", answers="df_dx"),
     erratum=(
-        "The sheet's closed form 2x²/(ln x)² · (2x ln x − x) lacks a factor 1/ln x: the derivative is "
-        f"2x³(2 ln x − 1)/(ln x)³. SymPy proves it: {proof}. The value the sheet writes beside the "
-        "formula is the correct derivative (its PyTorch run prints it), but the formula itself "
-        "evaluates to the number above."
+        "The sheet's closed form 2x²/(ln x)² · (2x ln x − x) lacks a factor 1/ln x: "
+        f"the derivative is 2x³(2 ln x − 1)/(ln x)³. SymPy proves it: {proof}. The value the "
+        "sheet writes beside the formula is the correct derivative (its PyTorch run prints it), "
+        "but the formula itself evaluates to the number above."
     ),
 )
 ULP = "the float nearest the exact value is within half an ulp of it"

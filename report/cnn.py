@@ -146,8 +146,8 @@ assert backward == [receptive_field(STACK[l:]).size[0] for l in range(len(STACK)
 assert all(SHEET_TABLE[l][0].split()[0] in type(STACK[l - 1]).__name__ for l in range(1, 19))
 table = [
     (
-        "| $l$ | The sheet's label | Our feature map $l$ | The sheet's $r_l$ | Its rule on our spec "
-        "| Our $r_l$ |"
+        "| $l$ | The sheet's label | Our feature map $l$ | The sheet's $r_l$ "
+        "| Its rule on our spec | Our $r_l$ |"
     ),
     "|---:|---|---|---:|---:|---:|",
 ]
@@ -365,8 +365,8 @@ results.record(
     checks=[Check("PyTorch sum(p.numel())", torch_count(model), why=BY_TORCH)],
     sheet=Claim("1.23646E+08", where="3 b), total"),
     erratum=(
-        "The sheet's formula counts 3·C_out parameters per convolution, ignoring the kernel's other "
-        "dimension and the input channels, and leaves out every bias."
+        "The sheet's formula counts 3·C_out parameters per convolution, ignoring the kernel's "
+        "other dimension and the input channels, and leaves out every bias."
     ),
     **on_params,
 )

@@ -71,7 +71,7 @@ def how_to_run(name: str) -> str:
 
 
 def fold_hidden_inputs(nb: nbformat.NotebookNode) -> None:
-    """Mark the code of each cell tagged HIDE_INPUT as hidden for JupyterLab, as the site hides it."""
+    """Mark the code of each cell tagged HIDE_INPUT hidden for JupyterLab, as the site hides it."""
     for cell in nb.cells:
         if HIDE_INPUT in cell.metadata.get("tags", []):
             cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
