@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -47,11 +48,13 @@ def save(fig: plt.Figure, path: Path) -> Path:
     (`name-dark.svg`: transparent, colours from DARK), close it, show it in the notebook (the
     light one, as the page embeds it), and return the path."""
     options = {"format": "svg", "bbox_inches": "tight", "metadata": {"Date": None}}
-    fig.savefig(path, **options)
+    light = io.BytesIO()
+    fig.savefig(light, **options)
+    path.write_bytes(light.getvalue())
     recolour(fig, DARK)
     fig.savefig(dark_twin(path), transparent=True, **options)
     plt.close(fig)
-    show.svg(path)
+    show.svg(light.getvalue())
     return show.Written(path)
 
 

@@ -290,5 +290,5 @@ def write_figure(
     paths["json"].write_text(json.dumps(trace, indent=1, ensure_ascii=False) + "\n")
     paths["svg"].write_text(drawing + "\n")
     paths["html"].write_text(html)
-    show.svg(paths["svg"])
+    show.svg(drawing)
     return paths

@@ -23,12 +23,13 @@ def in_kernel() -> bool:
     return getattr(shell, "kernel", None) is not None
 
 
-def svg(path: Path) -> None:
-    """Show the figure at `path` inline, as the same SVG the page embeds."""
+def svg(data: str | bytes) -> None:
+    """Show a figure inline: the SVG the page embeds, as written (not read back from its file,
+    which would make the chapter's output one of its inputs, report/trace.py)."""
     if in_kernel():
         from IPython.display import SVG, display
 
-        display(SVG(filename=str(path)))
+        display(SVG(data))
 
 
 def markdown(text: str, plain: str | None = None) -> None:
