@@ -18,6 +18,7 @@ from report.execute import HIDE_INPUT
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "docs" / "generated"
+HEAD = re.compile(r"`([\w.]+)`: .+\n\n\| ")  # a result's table: its key and title, then rows
 REPR = re.compile(r"\b(Result|Check|Claim|Registry|PosixPath|Written)\(")
 
 
@@ -68,8 +69,8 @@ def test_each_table_is_rendered_markdown(chapter):
 def test_each_result_is_shown_once_as_a_small_table_and_no_repr(chapter):
     nb = notebook(chapter)
     keys = json.loads((GENERATED / chapter / "results.json").read_text())
-    heads = [text.split(":")[0] for text in shown(nb, "text/markdown") if text.startswith("`")]
-    assert sorted(heads) == sorted(f"`{key}`" for key in keys)
+    heads = [m[1] for text in shown(nb, "text/markdown") if (m := HEAD.match(text))]
+    assert sorted(heads) == sorted(keys), "each result shown once, as a table headed by its key"
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             text = output.get("text", "") + "".join(map(str, output.get("data", {}).values()))
