@@ -224,7 +224,12 @@ def checks_markdown(result: Result) -> str:
     if result.sheet:
         claim = result.sheet
         rows.append((sheet_said(claim), claim["text"], sheet_verdict(claim)))
-    lines = [f"`{result.key}`: {result.title}", "", "| | value | |", "|---|---:|---|"]
+    lines = [
+        f"`{result.key}`: {result.title}",
+        "",
+        "| computed by | value | verdict |",
+        "|---|---:|---|",
+    ]
     lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
     return "\n".join(lines)
 

@@ -93,6 +93,7 @@ def run_as_the_first_cell_says(text: str, chapter: str, where: Path, clone: Path
     return saved
 
 
+@pytest.mark.report
 def test_downloaded_notebooks_run_as_their_first_cell_says_and_record_the_same_results(
     server, browser, results, tmp_path
 ):

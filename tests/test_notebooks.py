@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from reader import DESKTOP, Visit, url
 
 from report import CHAPTERS
 from report.execute import HIDE_INPUT
@@ -102,3 +103,21 @@ def test_the_plumbing_runs_in_the_notebook_but_is_hidden_on_the_site(site, chapt
         if cell.cell_type == "code":
             line = next(line for line in cell.source.splitlines() if line.strip())
             assert (line in text) != (cell in hidden), f"shown or hidden wrongly: {line}"
+
+
+# The code blocks of a page whose lines do not fit: they would scroll sideways.
+CUT = """() => [...document.querySelectorAll('.jp-InputArea pre')]
+  .filter((pre) => pre.scrollWidth > pre.clientWidth + 1)
+  .map((pre) => pre.textContent.split('\\n')[0])"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_code_of_100_columns_fits_a_notebook_page_at_1280_px(server, browser, chapter):
+    visit = Visit(browser, url(server, f"generated/notebooks/{chapter}"), width=DESKTOP)
+    try:
+        visit.settle()
+        assert visit.page.locator(".jp-InputArea pre").count() > 10
+        assert visit.page.evaluate(CUT) == [], "code that scrolls sideways at 1280 px"
+    finally:
+        visit.page.close()
