@@ -1731,7 +1731,8 @@ f_exercises = [
     Exercise(
         "To first order, how much does $f(3, c)$ change when $c$ grows from 5 to 5.01? Compare "
         "with the exact change.",
-        f"$\\Delta f \\approx \\partial f/\\partial c \\cdot 0.01 = {ours['df_dc']:g} \\cdot 0.01 = "
+        "$\\Delta f \\approx \\partial f/\\partial c \\cdot 0.01 = "
+        f"{ours['df_dc']:g} \\cdot 0.01 = "
         f"{ours['df_dc'] * DC:g}$. Exactly, $f(3, 5.01) - f(3, 5) = -(5.01^2 - 5^2) = "
         f"{delta_f:.4f}$: the first-order term and the second, $-\\Delta c^2$.",
     ),
