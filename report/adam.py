@@ -8,7 +8,7 @@
 # ill-conditioned valley. Our optimizers (`backprop.optim`) are checked against `torch.optim`
 # and against the closed forms derived on the page.
 
-# %%
+# %% tags=["hide-input"]
 import inspect
 
 import numpy as np
@@ -23,6 +23,8 @@ from report.pages import table as markdown_table
 from report.results import Check, Claim, Registry
 
 results = Registry("adam", page="adam.md")
+
+# %%
 LR, BETA1, BETA2, EPS = 1.0, 0.9, 0.999, 1e-8  # the sheet's α, β, δ, ε (α = 1: steps read directly)
 HYPER = {"beta1": BETA1, "beta2": BETA2, "eps": EPS}
 G1 = np.array([3.0, -0.5])  # first gradient g¹
@@ -40,7 +42,6 @@ READ_BACK = "v̂ recovered from a step by a division and a square: round-off nea
 # %%
 source = inspect.getsource(adam_update)
 results.write_text("adam_update.md", f"```python\n{source}```")
-print(source)
 
 # %% [markdown]
 # The sheet allows $\beta, \delta \in [0, 1]$. At $\beta = 1$ the running mean never leaves
@@ -405,7 +406,6 @@ table = [
     f"| Second step by the sheet's formula | {second_sheet[0]:.10f} | {second_sheet[1]:.10f} |",
 ]
 results.write_text("steps.md", "\n".join(table))
-print("\n".join(table))
 
 # %% [markdown]
 # ## (d) The start-up problem, one factor at a time
@@ -602,7 +602,6 @@ rows = [
 header = ("Start", "First step", "t = 10", "t = 100", "t = 901–1000 ÷ steady state")
 startup_table = markdown_table(header, rows)
 results.write_text("startup.md", startup_table)
-print(startup_table)
 
 # %%
 t_axis = np.arange(1, STREAM.steps + 1)
@@ -755,7 +754,6 @@ rows = ["| Optimizer | w = 0.1 | w = 10 |", "|---|---:|---:|"]
 for name, step in [("Adam, no decay", plain_step), ("Adam + L2", l2_step), ("AdamW", adamw_step)]:
     rows.append(f"| {name} | {step[0]:.4f} | {step[1]:.4f} |")
 results.write_text("decay_first_step.md", "\n".join(rows))
-print("\n".join(rows))
 
 # %% [markdown]
 # ### Held-out error over a grid of α and λ
@@ -931,7 +929,6 @@ summary = markdown_table(
     ],
 )
 results.write_text("decay_grid.md", summary)
-print(summary)
 
 # %% [markdown]
 # ## Four optimizers in a curved valley
@@ -1140,5 +1137,5 @@ adam_exercises = [
 ]
 results.write_text("exercises.md", exercises(adam_exercises))
 
-# %%
+# %% tags=["hide-input"]
 results.write()

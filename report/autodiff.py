@@ -7,7 +7,7 @@
 # our forward mode, PyTorch's autograd, the closed form, and central finite differences.
 # Each result is recorded in the report's registry, which fails the build if a check disagrees.
 
-# %%
+# %% tags=["hide-input"]
 import math
 import time
 
@@ -26,6 +26,8 @@ from report.results import Check, Claim, Registry
 from report.symbolic import exact, expression, gradient, ulp_steps, ulps
 
 results = Registry("autodiff", page="autodiff.md")
+
+# %%
 X, C = 3.0, 5.0
 
 
@@ -134,7 +136,8 @@ results.write_text("by_hand.md", f"$$\n\\begin{{aligned}}\n{by_hand}\n\\end{{ali
 for step in f_trace["backward"]:
     for part in step["contributions"]:
         print(
-            f"{part['rule']} = {part['numbers']}   PyTorch: {f_replay['contributions'][part['edge']]:.5g}"
+            f"{part['rule']} = {part['numbers']}   "
+            f"PyTorch: {f_replay['contributions'][part['edge']]:.5g}"
         )
 
 # %% [markdown]
@@ -480,10 +483,10 @@ results.record(
     ],
     sheet=Claim("48.76", where="1 a), closed form", answers="df_dx"),
     erratum=(
-        "The sheet's closed form 2x²/(ln x)² · (2x ln x − x) lacks a factor 1/ln x: the derivative is "
-        f"2x³(2 ln x − 1)/(ln x)³. SymPy proves it: {proof}. The value the sheet writes beside the "
-        "formula is the correct derivative (its PyTorch run prints it), but the formula itself "
-        "evaluates to the number above."
+        "The sheet's closed form 2x²/(ln x)² · (2x ln x − x) lacks a factor 1/ln x: "
+        f"the derivative is 2x³(2 ln x − 1)/(ln x)³. SymPy proves it: {proof}. The value the "
+        "sheet writes beside the formula is the correct derivative (its PyTorch run prints it), "
+        "but the formula itself evaluates to the number above."
     ),
 )
 ULP = "the float nearest the exact value is within half an ulp of it"
@@ -671,7 +674,6 @@ for method, v in rows:
         f"| {method} | {f_text} | {digits(v['df_dx'], 12)} | {digits(v['df_dc'], 9)} | {gap} |"
     )
 results.write_text("methods.md", "\n".join(table))
-print("\n".join(table).replace("<wbr>", ""))  # the break is for the page only
 
 # %% [markdown]
 # ## What reverse mode buys: counting the passes
@@ -760,7 +762,6 @@ for name, shape, fn, primals in cases:
         f"| {gap:.1e} |"
     )
 results.write_text("passes.md", "\n".join(passes))
-print("\n".join(passes))
 
 # %% [markdown]
 # ## What reverse mode buys: the time
@@ -843,7 +844,6 @@ line_chart(
     xlabel="number of inputs n",
     ylabel="time for the gradient (s)",
 )
-print("\n".join(rows))
 
 # %% [markdown]
 # Reverse mode wins when there are few outputs and many inputs — training, where one loss
@@ -939,7 +939,6 @@ graph_table = markdown_table(
     ],
 )
 results.write_text("swell_graph.md", graph_table)
-print(swell_table, graph_table, sep="\n")
 
 # %% [markdown]
 # The survey prints the expansion of $dl_n/dx$ for small $n$. Ours for $n = 4$, by the
@@ -1004,7 +1003,6 @@ results.write_text(
     f"backward pass. expand() and simplify() for k ≤ {EXPAND_UP_TO} only (—: not run): at "
     f"k = {EXPAND_UP_TO + 1} expand() alone takes seconds.",
 )
-print(f_table)
 
 # %% [markdown]
 # ## The time it takes
@@ -1047,7 +1045,6 @@ time_table = markdown_table(
     ],
 )
 results.write_text("swell_time.md", time_table)
-print(time_table)
 
 # %% [markdown]
 # On a logarithmic axis, from $n = 2$ ($l_1 = x$ has no operation to count):
@@ -1248,7 +1245,6 @@ rows = [
 table = ["| Method | ∂²f/∂x² | ∂²f/∂x∂c | ∂²f/∂c² |", "|---|--:|--:|--:|"]
 table += [f"| {m} | {v['f_xx']:.12f} | {v['f_xc']:.3g} | {v['f_cc']:.9f} |" for m, v in rows]
 results.write_text("second.md", "\n".join(table))
-print("\n".join(table))
 
 # %% [markdown]
 # ### Newton's method on $f(\cdot, 5)$
@@ -1306,7 +1302,6 @@ for k, ((x, d1, d2), (x_t, _, _)) in enumerate(zip(iterates, iterates_torch)):
     shown = "all" if digits(x) == math.inf else f"{digits(x):.1f}"
     newton_rows.append(f"| {k} | {x:.16f} | {d1:.3g} | {d2:.5g} | {shown} | {x - x_t:.0e} |")
 results.write_text("newton.md", "\n".join(newton_rows))
-print("\n".join(newton_rows))
 
 # %% [markdown]
 # Quadratic convergence: near $x^\star$ each error is about $C$ times the square of the last,
@@ -1493,7 +1488,6 @@ results.record(
         ),
     ],
 )
-print("\n".join(tanh_rows))
 
 # %% [markdown]
 # ### The Hessian of a small network's loss
@@ -1737,12 +1731,13 @@ f_exercises = [
     Exercise(
         "To first order, how much does $f(3, c)$ change when $c$ grows from 5 to 5.01? Compare "
         "with the exact change.",
-        f"$\\Delta f \\approx \\partial f/\\partial c \\cdot 0.01 = {ours['df_dc']:g} \\cdot 0.01 = "
+        "$\\Delta f \\approx \\partial f/\\partial c \\cdot 0.01 = "
+        f"{ours['df_dc']:g} \\cdot 0.01 = "
         f"{ours['df_dc'] * DC:g}$. Exactly, $f(3, 5.01) - f(3, 5) = -(5.01^2 - 5^2) = "
         f"{delta_f:.4f}$: the first-order term and the second, $-\\Delta c^2$.",
     ),
 ]
 results.write_text("exercises.md", exercises(f_exercises))
 
-# %%
+# %% tags=["hide-input"]
 results.write()

@@ -282,7 +282,11 @@ def test_every_claim_is_shown_with_its_kind(site, results):
 @pytest.mark.site
 def test_the_notebooks_print_each_claims_kind():
     cells = json.loads((NOTEBOOKS / "cnn.ipynb").read_text())["cells"]
-    printed = "".join("".join(o.get("text", "")) for c in cells for o in c.get("outputs", []))
+    printed = "".join(  # a stream, or the plain text beside a result's rendered table
+        "".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))
+        for c in cells
+        for o in c.get("outputs", [])
+    )
     assert "sheet, printed (3 b), total): 1.23646E+08" in printed
     assert "sheet, slip (3 a), the layers): max pooling" in printed
 
