@@ -13,7 +13,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 ASSETS := node_modules/.installed
 
-.PHONY: setup site serve report test bench mutate lock clean distclean
+.PHONY: setup site pdf serve report test bench mutate lock clean distclean
 
 ## setup: the virtualenv with pinned dependencies, and the npm packages (KaTeX; dagre, which lays out the graph figures)
 setup: $(INSTALLED) $(ASSETS)
@@ -35,6 +35,10 @@ report: setup
 ## site: build the static site into site/ (mkdocs build --strict)
 site: report
 	$(VENV)/bin/mkdocs build --strict
+
+## pdf: the site, then the whole report as one PDF in it, site/backprop.pdf, linked from its home page
+pdf: site
+	$(PY) -m report.pdf site site/backprop.pdf
 
 ## serve: live preview on http://127.0.0.1:8000/; an edit re-runs only the chapters it affects
 serve: report

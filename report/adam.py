@@ -8,7 +8,7 @@
 # ill-conditioned valley. Our optimizers (`backprop.optim`) are checked against `torch.optim`
 # and against the closed forms derived on the page.
 
-# %%
+# %% tags=["hide-input"]
 import inspect
 
 import numpy as np
@@ -17,11 +17,14 @@ import torch
 from backprop import Tensor, value_and_grad
 from backprop.optim import SGD, Adam, AdamW, adam_update
 from report import digits, startup
+from report.exercises import Exercise, exercises
 from report.figures import curve_panels, heat_maps, trajectories
 from report.pages import table as markdown_table
 from report.results import Check, Claim, Registry
 
 results = Registry("adam", page="adam.md")
+
+# %%
 LR, BETA1, BETA2, EPS = 1.0, 0.9, 0.999, 1e-8  # the sheet's α, β, δ, ε (α = 1: steps read directly)
 HYPER = {"beta1": BETA1, "beta2": BETA2, "eps": EPS}
 G1 = np.array([3.0, -0.5])  # first gradient g¹
@@ -39,7 +42,6 @@ READ_BACK = "v̂ recovered from a step by a division and a square: round-off nea
 # %%
 source = inspect.getsource(adam_update)
 results.write_text("adam_update.md", f"```python\n{source}```")
-print(source)
 
 # %% [markdown]
 # The sheet allows $\beta, \delta \in [0, 1]$. At $\beta = 1$ the running mean never leaves
@@ -404,7 +406,6 @@ table = [
     f"| Second step by the sheet's formula | {second_sheet[0]:.10f} | {second_sheet[1]:.10f} |",
 ]
 results.write_text("steps.md", "\n".join(table))
-print("\n".join(table))
 
 # %% [markdown]
 # ## (d) The start-up problem, one factor at a time
@@ -601,7 +602,6 @@ rows = [
 header = ("Start", "First step", "t = 10", "t = 100", "t = 901–1000 ÷ steady state")
 startup_table = markdown_table(header, rows)
 results.write_text("startup.md", startup_table)
-print(startup_table)
 
 # %%
 t_axis = np.arange(1, STREAM.steps + 1)
@@ -754,7 +754,6 @@ rows = ["| Optimizer | w = 0.1 | w = 10 |", "|---|---:|---:|"]
 for name, step in [("Adam, no decay", plain_step), ("Adam + L2", l2_step), ("AdamW", adamw_step)]:
     rows.append(f"| {name} | {step[0]:.4f} | {step[1]:.4f} |")
 results.write_text("decay_first_step.md", "\n".join(rows))
-print("\n".join(rows))
 
 # %% [markdown]
 # ### Held-out error over a grid of α and λ
@@ -930,7 +929,6 @@ summary = markdown_table(
     ],
 )
 results.write_text("decay_grid.md", summary)
-print(summary)
 
 # %% [markdown]
 # ## Four optimizers in a curved valley
@@ -1002,5 +1000,142 @@ for (name, points), key in zip(paths.items(), ("sgd", "momentum", "adam", "adamw
     )
 trajectories(rosenbrock, paths, results.out / "rosenbrock.svg", minimum=(1.0, 1.0))
 
+# %% [markdown]
+# ## Check yourself
+#
+# Exercises for the page, each solved by our optimizers and checked by torch.optim and a closed
+# form.
+
+
 # %%
+def final_weights(ours_cls, torch_cls, w0: list[float], grads: list[list[float]], **hyper):
+    """The weights after one step per gradient in `grads`, with our optimizer and with torch's."""
+    ours_w = Tensor(np.array(w0), requires_grad=True)
+    torch_w = torch.tensor(w0, dtype=torch.float64, requires_grad=True)
+    mine, theirs = ours_cls([ours_w], **hyper), torch_cls([torch_w], **hyper)
+    for g in grads:
+        ours_w.grad, torch_w.grad = np.array(g), torch.tensor(g, dtype=torch.float64)
+        mine.step()
+        theirs.step()
+    return ours_w.data, torch_w.detach().numpy()
+
+
+EXERCISE = "a few float64 operations in a different order: round-off near 1e-16, margin"
+A_EX, G_EX = 0.1, [2.0, -1.0]  # Exercise 1: α and the two gradients
+two_steps, two_steps_torch = final_weights(
+    Adam, torch.optim.Adam, [0.0], [[G_EX[0]], [G_EX[1]]], lr=A_EX, betas=(BETA1, BETA2), eps=EPS
+)
+m_hat = (BETA1 * G_EX[0] + G_EX[1]) / (1 + BETA1)
+v_hat = (BETA2 * G_EX[0] ** 2 + G_EX[1] ** 2) / (1 + BETA2)
+first_ex = -A_EX * G_EX[0] / (abs(G_EX[0]) + EPS)
+second_ex = -A_EX * m_hat / (np.sqrt(v_hat) + EPS)
+results.record(
+    "exercise_two_steps",
+    float(two_steps[0]),
+    title="Exercise: w after two Adam steps, g₁ = 2, g₂ = −1, α = 0.1",
+    fmt=".6f",
+    checks=[
+        Check("torch.optim.Adam (float64)", float(two_steps_torch[0]), rtol=1e-12, why=EXERCISE),
+        Check("closed form: both steps from m̂ and v̂", first_ex + second_ex, rtol=1e-12,
+              why=EXERCISE),
+    ],
+)  # fmt: skip
+
+quarter = np.zeros(1)
+adam_update(quarter, np.array([EPS / 3]), np.zeros(1), np.zeros(1), 1, lr=LR, **HYPER)
+results.record(
+    "exercise_quarter_step",
+    float(-quarter[0]),
+    title="Exercise: Adam's first step over α at |g₁| = ε/3",
+    fmt=".4f",
+    checks=[Check("|g|/(|g| + ε) = 1/4", 0.25, rtol=1e-12, why=EXERCISE)],
+)
+
+three = Tensor(np.zeros(3), requires_grad=True)
+optimizer = Adam([three], lr=LR, betas=(BETA1, BETA2), eps=EPS)
+for g in np.eye(3):
+    three.grad = g
+    optimizer.step()
+state = optimizer.state[0]
+m3_weights = state["m"] / (1 - BETA1**3)  # m̂₃ after g = e₁, e₂, e₃: the weight of each gₖ
+results.record(
+    "exercise_m3_weight_g1",
+    float(m3_weights[0]),
+    title="Exercise: the weight of g₁ in m̂₃",
+    fmt=".5f",
+    checks=[
+        Check("(1 − β)β²/(1 − β³)", (1 - BETA1) * BETA1**2 / (1 - BETA1**3), rtol=1e-12,
+              why=EXERCISE),
+    ],
+)  # fmt: skip
+
+W_EX, GW_EX, A_W, L_W = 2.0, 0.5, 0.01, 0.1  # Exercise 4: w, g, α, λ
+decay_steps = {}
+for name, ours_cls, torch_cls in (
+    ("l2", Adam, torch.optim.Adam),
+    ("adamw", AdamW, torch.optim.AdamW),
+):
+    w, w_torch = final_weights(
+        ours_cls, torch_cls, [W_EX], [[GW_EX]], lr=A_W, betas=(BETA1, BETA2), eps=EPS,
+        weight_decay=L_W,
+    )  # fmt: skip
+    decay_steps[name] = float(w[0] - W_EX)
+    closed = (
+        -A_W * (GW_EX + L_W * W_EX) / (abs(GW_EX + L_W * W_EX) + EPS)
+        if name == "l2"
+        else -A_W * GW_EX / (GW_EX + EPS) - A_W * L_W * W_EX
+    )
+    results.record(
+        f"exercise_{name}_step",
+        decay_steps[name],
+        title=f"Exercise: the first step of {'Adam + L2' if name == 'l2' else 'AdamW'}, w = 2",
+        fmt=".6f",
+        checks=[
+            Check(f"torch.optim.{torch_cls.__name__} (float64)", float(w_torch[0] - W_EX),
+                  rtol=1e-12, why=EXERCISE),
+            Check("closed form of (e)", closed, rtol=1e-12, why=EXERCISE),
+        ],
+    )  # fmt: skip
+
+adam_exercises = [
+    Exercise(
+        f"One weight starts at $w_0 = 0$ and Adam ($\\alpha = {A_EX}$, $\\beta = {BETA1}$, "
+        f"$\\delta = {BETA2}$, $\\varepsilon = 10^{{-8}}$) receives $g_1 = {G_EX[0]:g}$, then "
+        f"$g_2 = {G_EX[1]:g}$. Where is the weight after the second step?",
+        f"Step 1 is $-\\alpha\\, g_1/(|g_1| + \\varepsilon) = {first_ex:.6f}$. Then "
+        f"$\\hat m_2 = (\\beta g_1 + g_2)/(1 + \\beta) = {m_hat:.5f}$ and "
+        f"$\\hat v_2 = (\\delta g_1^2 + g_2^2)/(1 + \\delta) = {v_hat:.5f}$, so step 2 is "
+        f"$-\\alpha\\, \\hat m_2/(\\sqrt{{\\hat v_2}} + \\varepsilon) = {second_ex:.6f}$: "
+        f"$w_2 = {float(two_steps[0]):.6f}$. The second step still goes the way $g_1$ "
+        "pointed, against $g_2$: $\\hat m_2$ remembers $g_1$.",
+    ),
+    Exercise(
+        "For which gradient size $|g_1|$ is Adam's first step exactly a quarter of $\\alpha$ "
+        "($\\varepsilon = 10^{-8}$)?",
+        "The first step is $\\alpha\\, |g_1|/(|g_1| + \\varepsilon)$; a quarter needs "
+        "$|g_1| = \\varepsilon/3 \\approx 3.3 \\cdot 10^{-9}$. One call of `adam_update` there "
+        f"gives ${float(-quarter[0]):.4f}\\,\\alpha$.",
+    ),
+    Exercise(
+        "After three steps from $m_0 = 0$, which weight does the bias-corrected $\\hat m_3$ give "
+        f"the first gradient $g_1$, for $\\beta = {BETA1}$?",
+        "$m_3 = (1 - \\beta)(\\beta^2 g_1 + \\beta g_2 + g_3)$ and "
+        "$\\hat m_3 = m_3/(1 - \\beta^3)$, so $g_1$ weighs "
+        f"$(1 - \\beta)\\beta^2/(1 - \\beta^3) = {float(m3_weights[0]):.5f}$ (and $g_2$, $g_3$ "
+        f"{float(m3_weights[1]):.5f}, {float(m3_weights[2]):.5f}: they sum to one), read from "
+        "our optimizer's state after feeding $g_k = e_k$.",
+    ),
+    Exercise(
+        f"A weight $w = {W_EX:g}$ with gradient $g = {GW_EX}$, $\\alpha = {A_W}$, "
+        f"$\\lambda = {L_W}$. Give the first step of Adam with an L2 term $\\lambda w$ in the "
+        "gradient, and of AdamW.",
+        f"Adam + L2 sees $g + \\lambda w = {GW_EX + L_W * W_EX:g}$ and, normalised, steps "
+        f"${decay_steps['l2']:.6f}$: the penalty changed nothing. AdamW steps "
+        f"$-\\alpha\\, g/(|g| + \\varepsilon) - \\alpha\\lambda w = {decay_steps['adamw']:.6f}$: "
+        "its decay comes on top of the normalised step.",
+    ),
+]
+results.write_text("exercises.md", exercises(adam_exercises))
+
+# %% tags=["hide-input"]
 results.write()

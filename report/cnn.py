@@ -6,7 +6,7 @@
 # form, the parameter counter, and `to_torch`, which builds the equivalent PyTorch model that
 # the checks measure.
 
-# %%
+# %% tags=["hide-input"]
 import numpy as np
 import torch
 
@@ -29,6 +29,8 @@ from report.figures import bar_chart, footprint_panels
 from report.results import Check, Claim, Registry
 
 results = Registry("cnn", page="receptive-field.md")
+
+# %%
 VGG16 = vgg16()
 FEATURES = spatial_part(VGG16)  # conv1_1 … pool5: the layers with a receptive field
 [layer.title for layer in FEATURES][-3:]
@@ -106,7 +108,6 @@ for row in receptive_field_table(FEATURES):
         f"| {row.P[0]} | {row.centre[0]:g} |"
     )
 results.write_text("receptive_field_table.md", "\n".join(table))
-print("\n".join(table))
 
 # %% [markdown]
 # ## The sheet's table
@@ -145,8 +146,8 @@ assert backward == [receptive_field(STACK[l:]).size[0] for l in range(len(STACK)
 assert all(SHEET_TABLE[l][0].split()[0] in type(STACK[l - 1]).__name__ for l in range(1, 19))
 table = [
     (
-        "| $l$ | The sheet's label | Our feature map $l$ | The sheet's $r_l$ | Its rule on our spec "
-        "| Our $r_l$ |"
+        "| $l$ | The sheet's label | Our feature map $l$ | The sheet's $r_l$ "
+        "| Its rule on our spec | Our $r_l$ |"
     ),
     "|---:|---|---|---:|---:|---:|",
 ]
@@ -155,7 +156,6 @@ for l in reversed(range(len(STACK) + 1)):
     layer = "input" if l == 0 else STACK[l - 1].title
     table.append(f"| {l} | {label} | {layer} | {printed} | {backward[l]} | {forward[l]} |")
 results.write_text("sheet_rf_table.md", "\n".join(table))
-print("\n".join(table))
 (backward[0], forward[-1])
 
 # %% [markdown]
@@ -365,8 +365,8 @@ results.record(
     checks=[Check("PyTorch sum(p.numel())", torch_count(model), why=BY_TORCH)],
     sheet=Claim("1.23646E+08", where="3 b), total"),
     erratum=(
-        "The sheet's formula counts 3·C_out parameters per convolution, ignoring the kernel's other "
-        "dimension and the input channels, and leaves out every bias."
+        "The sheet's formula counts 3·C_out parameters per convolution, ignoring the kernel's "
+        "other dimension and the input channels, and leaves out every bias."
     ),
     **on_params,
 )
@@ -465,7 +465,6 @@ bar_chart(
     ylabel="share of all parameters (%)",
     groups=[kind[type(layer)] for layer, _ in counted],
 )
-print("\n".join(table))
 
 # %% [markdown]
 # ## The sheet's formula
@@ -515,7 +514,6 @@ comparison = [
     ),
 ]
 results.write_text("sheet_comparison.md", "\n".join(comparison))
-print("\n".join(comparison))
 
 # %% [markdown]
 # ## Check yourself: parameters
@@ -610,7 +608,6 @@ for name, network in NETWORKS.items():
     counts.append(f"| {name} | {n.conv:,} | {n.fc:,} | {n.total:,} | {n.conv / n.fc:.3f} |")
 results.write_text("other_networks_rf.md", "\n".join(fields))
 results.write_text("other_networks_parameters.md", "\n".join(counts))
-print("\n".join(fields + [""] + counts))
 
-# %%
+# %% tags=["hide-input"]
 results.write()

@@ -26,6 +26,9 @@ from report.cache import PERFORMANCE
 from report.results import GENERATED, ROOT
 
 NOTEBOOKS = GENERATED / "notebooks"
+# The tag of a chapter's cells of plumbing (imports, the registry): the site shows their outputs
+# only (mkdocs.yml: remove_input_tags), JupyterLab folds their code; they run like any other.
+HIDE_INPUT = "hide-input"
 # One BLAS/OpenMP thread per process: the jobs run one per core, and a result must not depend
 # on how many ran beside it.
 ONE_THREAD = dict.fromkeys(("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"), "1")
@@ -67,10 +70,18 @@ def how_to_run(name: str) -> str:
     )
 
 
+def fold_hidden_inputs(nb: nbformat.NotebookNode) -> None:
+    """Mark the code of each cell tagged HIDE_INPUT hidden for JupyterLab, as the site hides it."""
+    for cell in nb.cells:
+        if HIDE_INPUT in cell.metadata.get("tags", []):
+            cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+
+
 async def chapter(name: str, record: Path, env: dict) -> None:
     """Execute report/<name>.py as a notebook and save the executed copy."""
     nb = jupytext.read(ROOT / "report" / f"{name}.py")
     nb.cells.insert(0, nbformat.v4.new_markdown_cell(how_to_run(name)))
+    fold_hidden_inputs(nb)
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",

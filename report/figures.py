@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import numpy as np
 from matplotlib.colors import ListedColormap, LogNorm, to_hex, to_rgba
 from matplotlib.image import AxesImage
 from matplotlib.patches import Patch
+
+from report import show
 
 plt.rcParams.update(
     {
@@ -42,13 +45,17 @@ DARK = {
 
 def save(fig: plt.Figure, path: Path) -> Path:
     """Write `fig` as SVG without a timestamp, then its twin for the dark scheme beside it
-    (`name-dark.svg`: transparent, colours from DARK), close it, and return the path."""
+    (`name-dark.svg`: transparent, colours from DARK), close it, show it in the notebook (the
+    light one, as the page embeds it), and return the path."""
     options = {"format": "svg", "bbox_inches": "tight", "metadata": {"Date": None}}
-    fig.savefig(path, **options)
+    light = io.BytesIO()
+    fig.savefig(light, **options)
+    path.write_bytes(light.getvalue())
     recolour(fig, DARK)
     fig.savefig(dark_twin(path), transparent=True, **options)
     plt.close(fig)
-    return path
+    show.svg(light.getvalue())
+    return show.Written(path)
 
 
 def dark_twin(path: Path) -> Path:

@@ -20,6 +20,7 @@ import numpy as np
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 
+from report import show
 from report.graph import bar, num, shape_text
 from report.results import ROOT
 
@@ -282,10 +283,12 @@ def figure(graph_id: str, trace: dict, output: str, label: str, caption: str) ->
 def write_figure(
     out: Path, name: str, trace: dict, output: str, label: str, caption: str
 ) -> dict[str, Path]:
-    """Write NAME.json (the trace), NAME.svg (the drawing alone) and NAME.html (the figure)."""
+    """Write NAME.json (the trace), NAME.svg (the drawing alone) and NAME.html (the figure), and
+    show the drawing in the notebook."""
     html, drawing = figure(f"graph-{name}", trace, output, label, caption)
     paths = {"json": out / f"{name}.json", "svg": out / f"{name}.svg", "html": out / f"{name}.html"}
     paths["json"].write_text(json.dumps(trace, indent=1, ensure_ascii=False) + "\n")
     paths["svg"].write_text(drawing + "\n")
     paths["html"].write_text(html)
+    show.svg(drawing)
     return paths

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from textwrap import indent
 
 from report import CHAPTERS
 from report.cache import hashes
 from report.parts import SHEET_PARTS, Part
 from report.results import GENERATED, KINDS, chapter_results, format_value
-from report.sheet import sheet_markdown
+from report.sheet import excerpt, sheet_markdown
 
 
 def load_results(path: Path = GENERATED / "results.json") -> dict:
@@ -34,6 +35,7 @@ def write_pages(runs: dict) -> dict:
         "errata.md": errata(results),
         "errata_slips.md": errata(results, slips=True),
         "sheet.md": sheet_markdown(),
+        **{f"parts/{part.name}.md": sheet_answer_box(part) for part in SHEET_PARTS},
     }
     for page in {r["page"] for r in results.values()}:
         rows = {k: r for k, r in results.items() if r["page"] == page}
@@ -143,6 +145,18 @@ def sheet_answer(part: Part, claimed: list[dict]) -> str:
         if claim["answers"] and not claim["agrees"]:
             shown[-1] += f"; its formula gives {format_value(r['value'], r['fmt'])}"
     return "<br>".join(shown) or "no answer in the sheet's text"
+
+
+def sheet_answer_box(part: Part) -> str:
+    """A part's heading's folded box (class `sheet-answer`): what the sheet writes for it, quoted
+    whole and laid out as on the sheet's own page, its formulas as wide as the sheet wrote them."""
+    if part.lines is None:
+        quoted = "The sheet's text has no answer of its own to this part."
+    else:
+        quoted = excerpt(*part.lines) + f"\n*Lines {part.lines[0]}–{part.lines[1]} of "
+        quoted += "[the sheet](sheet.md).*"
+    title = f"The sheet's answer ({part.label})"
+    return f'??? quote sheet-answer "{title}"\n\n{indent(quoted, "    ")}\n'
 
 
 def our_answer(part: Part, results: dict) -> str:

@@ -3,7 +3,8 @@ our answer. The home page's table of answers is generated from this and the regi
 sheet's side and the verdict come from the claims recorded for the part (`Claim.where`).
 
 The sheet's text holds only the students' answers, so each question is paraphrased from them.
-`section` is the one place a part's link is set: point it at the part's heading."""
+`section` is the one place a part's link is set: point it at the part's heading; `lines` is the
+one place its excerpt of the sheet is chosen (shown under that heading as "The sheet's answer")."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ class Part:
 
     name: str  # "1a": exercise and letter, as in Claim.part
     question: str  # what the part asks, in a few words
-    section: str  # the page and heading that answer it: "autodiff.md#the-chain-rule-by-hand"
+    section: str  # the page and heading that answer it: "autodiff.md#a-the-chain-rule-by-hand"
     ours: tuple[tuple[str, str], ...] = ()  # (what, result key); no "what": one more value of it
     words: str = ""  # our answer in words, where it is not (only) a number
     quote: str = ""  # the sheet's answer in its own words, where it gives no number
+    lines: tuple[int, int] | None = None  # first and last line of its answer in sheet/sheet.md
 
     @property
     def label(self) -> str:
@@ -33,34 +35,38 @@ SHEET_PARTS = (
     Part(
         "1a",
         "∂f/∂x and ∂f/∂c at x = 3, c = 5, by hand",
-        "autodiff.md#the-chain-rule-by-hand",
+        "autodiff.md#a-the-chain-rule-by-hand",
         ours=DERIVATIVES,
+        lines=(48, 61),
     ),
     Part(
         "1b",
         "The same derivatives by reverse-mode autodiff",
-        "autodiff.md#reverse-mode-step-by-step",
+        "autodiff.md#b-reverse-mode-step-by-step",
         ours=DERIVATIVES,
         words="one backward pass gives both",
     ),
     Part(
         "1c",
         "Symbolic differentiation against reverse mode",
-        "autodiff.md#bc-symbolic-versus-automatic",
+        "autodiff.md#c-symbolic-versus-automatic",
         words="both apply the chain rule; reverse mode to numbers, reusing every intermediate value",
         quote="we're basically doing the same thing (chain rule)",
+        lines=(63, 65),
     ),
     Part(
         "1d",
         "f and its gradient in PyTorch",
-        "autodiff.md#every-method-agrees",
+        "autodiff.md#d-pytorch-and-every-method-agrees",
         ours=(("f", "autodiff.f"), *DERIVATIVES),
+        lines=(9, 36),
     ),
     Part(
         "2a",
         "What each line of Adam's update does",
         "adam.md#a-the-update-line-by-line",
         words="a running mean of g and of g², both bias-corrected; the step is their ratio",
+        lines=(69, 80),
     ),
     Part(
         "2b",
@@ -69,6 +75,7 @@ SHEET_PARTS = (
         ours=(("step", "adam.first_step_1"), ("", "adam.first_step_2")),
         words="−α·sign(g₁) while |g₁| ≫ ε",
         quote="the components … will be just sign(ḡᵢ)",
+        lines=(82, 90),
     ),
     Part(
         "2c",
@@ -79,6 +86,7 @@ SHEET_PARTS = (
             ("", "adam.second_step_2"),
             ("weights' sum", "adam.m_weight_sum"),
         ),
+        lines=(92, 100),
     ),
     Part(
         "2d",
@@ -92,6 +100,7 @@ SHEET_PARTS = (
         ),
         words="only a warm-up keeps the first steps below the steady ones",
         quote="set m̄₀ and v̂₀ to some small non-zero values",
+        lines=(102, 108),
     ),
     Part(
         "2e",
@@ -104,17 +113,20 @@ SHEET_PARTS = (
         words="they differ (Adam normalises the L2 term, not AdamW's decay); AdamW's gain here is "
         "under two standard errors",
         quote="yes, there is a difference; decoupled weight decay is better",
+        lines=(110, 116),
     ),
     Part(
         "3a",
         "The receptive field of VGG16",
         "receptive-field.md#vgg16-layer-by-layer",
         ours=(("r", "cnn.rf_size"), ("S", "cnn.rf_stride"), ("P", "cnn.rf_padding")),
+        lines=(122, 153),
     ),
     Part(
         "3b",
         "The parameters of VGG16",
         "parameters.md#vgg16-layer-by-layer",
         ours=(("total", "cnn.params_total"), ("conv / FC", "cnn.params_ratio")),
+        lines=(155, 165),
     ),
 )

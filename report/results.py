@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from report import show
+
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "docs" / "generated"
 
@@ -108,6 +110,13 @@ class Result:
     erratum: str = ""
     passed: bool = True
 
+    def __repr__(self) -> str:
+        """One line, not the dataclass's every field: key, value and the verdict of its checks."""
+        return describe(self).splitlines()[0]
+
+    def _ipython_display_(self) -> None:
+        """Nothing: `Registry.record` showed the result, so a cell ending with it shows no more."""
+
 
 def format_value(value: Number, fmt: str) -> str:
     """Format with a Python format spec; exponents are written compactly (1.236e8, not e+08)."""
@@ -140,7 +149,8 @@ class Registry:
         erratum: str = "",
         page: str | None = None,
     ) -> Result:
-        """Record a result; print it beside each check, as the chapter's cell output."""
+        """Record a result; show it beside each check, as the chapter's cell output (a small
+        table in a notebook, lines of text otherwise)."""
         if not checks:
             raise ValueError(f"{key}: a result needs at least one independent check")
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -164,7 +174,10 @@ class Registry:
         elif erratum:
             raise ValueError(f"{key}: an erratum needs the sheet's claim")
         self.results[full_key] = result
-        print(describe(result))
+        if show.in_kernel():
+            show.markdown(checks_markdown(result), plain=describe(result))
+        else:
+            print(describe(result))
         return result
 
     def confirms(self, claim: Claim, agrees: bool) -> bool:
@@ -182,13 +195,16 @@ class Registry:
         path = self.out / "results.json"
         payload = {k: asdict(r) for k, r in self.results.items()}
         path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-        return path
+        return show.Written(path)
 
     def write_text(self, name: str, text: str) -> Path:
-        """Write a generated table or snippet next to the chapter's results."""
+        """Write a generated table or snippet next to the chapter's results, and show it in the
+        notebook as the page shows it (not an exercise: its admonitions are the site's own)."""
         path = self.out / name
         path.write_text(text if text.endswith("\n") else text + "\n")
-        return path
+        if name.endswith(".md") and not text.lstrip().startswith(("!!!", "???")):
+            show.markdown(text)
+        return show.Written(path)
 
 
 def chapter_results(chapters: Iterable[str]) -> dict:
@@ -200,16 +216,48 @@ def chapter_results(chapters: Iterable[str]) -> dict:
     return merged
 
 
+def checks_markdown(result: Result) -> str:
+    """The result as a small Markdown table: its value, then each check's and the sheet's, and
+    whether they agree."""
+    rows = [("**ours**", f"**{result.value!r}**", "ok" if result.passed else "**FAILED**")]
+    rows += [(c["method"], repr(c["value"]), mark(c["agrees"])) for c in result.checks]
+    if result.sheet:
+        claim = result.sheet
+        rows.append((sheet_said(claim), claim["text"], sheet_verdict(claim)))
+    lines = [
+        f"`{result.key}`: {result.title}",
+        "",
+        "| computed by | value | verdict |",
+        "|---|---:|---|",
+    ]
+    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def mark(agrees: bool) -> str:
+    """A check's verdict, as every view of a result words it."""
+    return "agrees" if agrees else "DISAGREES"
+
+
+def sheet_said(claim: dict) -> str:
+    """Where and as what the sheet makes its claim."""
+    return f"sheet, {KINDS[claim['kind']]} ({claim['where']})"
+
+
+def sheet_verdict(claim: dict) -> str:
+    """Whether the sheet's claim agrees, and, for a number beside a formula, whether it is right."""
+    said = "agrees" if claim["agrees"] else "differs (see errata)"
+    if claim["answers"]:
+        said += f"; as {claim['answers']}: {'right' if claim['confirmed'] else 'wrong'}"
+    return said
+
+
 def describe(result: Result) -> str:
     """One line per check: computed value, the check's value, and whether they agree."""
     lines = [f"{result.key} = {result.value!r}  [{'ok' if result.passed else 'FAILED'}]"]
     for c in result.checks:
-        mark = "agrees" if c["agrees"] else "DISAGREES"
-        lines.append(f"  {c['method']}: {c['value']!r}  {mark}")
+        lines.append(f"  {c['method']}: {c['value']!r}  {mark(c['agrees'])}")
     if result.sheet:
         claim = result.sheet
-        mark = "agrees" if claim["agrees"] else "differs (see errata)"
-        if claim["answers"]:
-            mark += f"; as {claim['answers']}: {'right' if claim['confirmed'] else 'wrong'}"
-        lines.append(f"  sheet, {KINDS[claim['kind']]} ({claim['where']}): {claim['text']}  {mark}")
+        lines.append(f"  {sheet_said(claim)}: {claim['text']}  {sheet_verdict(claim)}")
     return "\n".join(lines)

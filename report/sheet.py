@@ -36,6 +36,14 @@ def sheet_markdown(text: str | None = None) -> str:
     return "\n".join(tabulate(lines)) + "\n"
 
 
+def excerpt(first: int, last: int) -> str:
+    """Lines `first` to `last` (counted from 1, both included) of the kept sheet, laid out."""
+    lines = SHEET.read_text().splitlines()
+    if not 1 <= first <= last <= len(lines):
+        raise ValueError(f"lines {first}–{last} are not in the sheet's {len(lines)} lines")
+    return sheet_markdown("\n".join(lines[first - 1 : last]))
+
+
 def tabulate(lines: list[str]) -> list[str]:
     """Runs of tab-separated lines as a Markdown table, the first line its header."""
     out: list[str] = []

@@ -46,19 +46,9 @@ def test_the_page_fits_a_phone(looks, path, scheme):
     assert phone["images"] == 0, "a figure does not shrink to the phone's width"
 
 
-# Phase B of issue 15 breaks these chapters' long equations into lines and adds their exercises;
-# the sheet's page shows the sheet's own formulas as written, some wider than any phone.
-PHASE_B = pytest.mark.xfail(strict=True, reason="phase B: the autodiff and Adam chapters")
+# The sheet's page shows the sheet's own formulas as written, some wider than any phone.
 AS_WRITTEN = pytest.mark.xfail(strict=True, reason="the sheet's formulas, as the sheet writes them")
-FORMULA_PAGES = [
-    pytest.param(
-        p, marks={"autodiff": [PHASE_B], "adam": [PHASE_B], "sheet": [AS_WRITTEN]}.get(p, [])
-    )
-    for p in PAGES
-]
-EXERCISE_PAGES = [
-    pytest.param(c, marks=[PHASE_B] if c in ("autodiff", "adam") else []) for c in CHAPTERS
-]
+FORMULA_PAGES = [pytest.param(p, marks=[AS_WRITTEN] if p == "sheet" else []) for p in PAGES]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -89,7 +79,7 @@ def test_figures_follow_the_colour_scheme(looks, path):
     assert not slabs, f"light figures in the dark scheme: {slabs}"
 
 
-@pytest.mark.parametrize("chapter", EXERCISE_PAGES)
+@pytest.mark.parametrize("chapter", CHAPTERS)
 def test_the_exercises_hide_their_solutions(looks, chapter):
     solutions = looks(chapter).desktop["solutions"]
     assert 3 <= len(solutions) <= 5, f"{len(solutions)} exercises with a solution"

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import fcntl
 import json
-import math
 import os
 import pty
 import py_compile
 import queue
 import re
-import shutil
 import socket
 import struct
 import subprocess
@@ -26,15 +24,12 @@ from modulefinder import ModuleFinder
 from pathlib import Path
 
 import pytest
+from workcopy import ROOT, copy_repo, env, reproduced
 
 from report import CHAPTERS
 from report.cache import JOBS, PERFORMANCE
 from report.pages import load_results
 
-ROOT = Path(__file__).resolve().parent.parent
-NOT_COPIED = shutil.ignore_patterns(
-    ".git", ".venv", "node_modules", "site", "__pycache__", ".*cache", ".hypothesis", "*.egg-info"
-)
 pytestmark = pytest.mark.report
 
 
@@ -42,17 +37,10 @@ pytestmark = pytest.mark.report
 def repo(tmp_path) -> Path:
     """A copy of the repository to edit; `python -m report` first brings its report up to date
     (nothing to run when the real tree's report is fresh, as `make test` leaves it)."""
-    copy = tmp_path / "repo"
-    shutil.copytree(ROOT, copy, ignore=NOT_COPIED)
-    (copy / "node_modules").symlink_to(ROOT / "node_modules")  # dagre (report), KaTeX (site)
+    copy = copy_repo(tmp_path / "repo")
     first = report(copy)
     assert first.returncode == 0, first.stdout + first.stderr
     return copy
-
-
-def env(repo: Path, **extra: str) -> dict:
-    """The environment that runs the copy's packages rather than the installed ones."""
-    return {**os.environ, "PYTHONPATH": f"{repo / 'src'}{os.pathsep}{repo}", **extra}
 
 
 def report(repo: Path, *args: str) -> subprocess.CompletedProcess:
@@ -241,20 +229,6 @@ def wait_for(lines: queue.Queue, text: str, seconds: float = 120) -> str:
         except queue.Empty:
             pytest.fail(f"no {text!r} in {seconds} s:\n{''.join(seen)}")
     return "".join(seen)
-
-
-def reproduced(result: dict, cached: dict) -> bool:
-    """The same result again: identical, or for a timing (a measurement whose own checks allow
-    it to vary from run to run by 10 % or more) equal within the tolerance of its checks."""
-    if result == cached:
-        return True
-    spread = min(c["rtol"] for c in result["checks"])
-    same = {k: v for k, v in result.items() if k not in ("value", "checks")}
-    return (
-        spread >= 0.1
-        and same == {k: v for k, v in cached.items() if k not in ("value", "checks")}
-        and math.isclose(result["value"], cached["value"], rel_tol=spread)
-    )
 
 
 def test_force_reruns_every_job_in_parallel_and_finds_what_the_cache_served(repo):

@@ -199,6 +199,31 @@ def test_the_home_page_answers_every_part_of_the_sheet(site, results):
     assert {"correct", "erratum", "slip"} <= set(verdicts), verdicts
 
 
+@pytest.mark.site
+@pytest.mark.parametrize("part", SHEET_PARTS, ids=lambda p: p.name)
+def test_each_part_has_its_heading_and_the_sheets_answer(site, results, part):
+    """The heading the home page links to names the part in the sheet's lettering (or the page is
+    the part's own), and holds a folded box quoting the sheet's answer: its lines of the sheet,
+    every word outside the formulas, among them each number the sheet prints for the part."""
+    page, heading = part.section.split("#")
+    built = (site / page.removesuffix(".md") / "index.html").read_text()
+    here = section(built, heading)
+    title = text_of(here[: here.index("</h")])
+    assert f"({part.name[1]})" in title or f"Exercise {part.name}" in built, title
+    box = re.search(r'<details class="quote sheet-answer">(.*?)</details>', here, re.DOTALL)
+    assert box, f"{part.name}: no folded box with the sheet's answer under #{heading}"
+    assert f"The sheet's answer ({part.label})" in html.unescape(text_of(box[1]))
+    first, last = part.lines or (1, 0)
+    lines = SHEET.read_text().splitlines()[first - 1 : last]
+    assert not words_missing("\n".join(lines), box[1]), f"{part.name}: words of the sheet missing"
+    printed = [
+        r["sheet"]["text"]
+        for r in results.values()
+        if r["sheet"] and r["sheet"]["part"] == part.name and r["sheet"]["kind"] == "printed"
+    ]
+    assert all(t in html.unescape(text_of(box[1])) for t in printed), (part.name, printed)
+
+
 def claimed_numbers(results: dict) -> tuple[set[str], set[str]]:
     """(confirmed, unconfirmed): the sheet's numbers our results bear out, with our own values
     beside them, and the sheet's numbers they do not (a formula's, by its value too)."""
@@ -257,7 +282,11 @@ def test_every_claim_is_shown_with_its_kind(site, results):
 @pytest.mark.site
 def test_the_notebooks_print_each_claims_kind():
     cells = json.loads((NOTEBOOKS / "cnn.ipynb").read_text())["cells"]
-    printed = "".join("".join(o.get("text", "")) for c in cells for o in c.get("outputs", []))
+    printed = "".join(  # a stream, or the plain text beside a result's rendered table
+        "".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))
+        for c in cells
+        for o in c.get("outputs", [])
+    )
     assert "sheet, printed (3 b), total): 1.23646E+08" in printed
     assert "sheet, slip (3 a), the layers): max pooling" in printed
 
@@ -266,12 +295,15 @@ def test_the_notebooks_print_each_claims_kind():
 def test_the_sheet_is_shown_whole(site):
     """Every word and number of the sheet's text, outside its formulas, is on its page; every
     number the registry says the sheet prints is in that text."""
-    page = html.unescape(text_of((site / "sheet" / "index.html").read_text()))
-    page = re.sub(r"\s+", " ", page)
-    sheet = SHEET.read_text()
-    prose = MATH.sub(" ", re.sub(EMPHASIS, " ", sheet, flags=re.MULTILINE))
-    missing = [w for w in re.findall(r"[\w.+\-*/=()\[\]'\"]+", prose) if w not in page]
+    missing = words_missing(SHEET.read_text(), (site / "sheet" / "index.html").read_text())
     assert not missing, f"words of the sheet not on its page: {missing[:10]}"
+
+
+def words_missing(sheet: str, page: str) -> list[str]:
+    """The words and numbers of the sheet's text, outside its formulas, not in a page's HTML."""
+    shown = re.sub(r"\s+", " ", html.unescape(text_of(page)))
+    prose = MATH.sub(" ", re.sub(EMPHASIS, " ", sheet, flags=re.MULTILINE))
+    return [w for w in re.findall(r"[\w.+\-*/=()\[\]'\"]+", prose) if w not in shown]
 
 
 @pytest.mark.site
@@ -286,7 +318,7 @@ def test_every_printed_claim_is_in_the_sheet(results):
 
 
 @pytest.mark.site
-@pytest.mark.parametrize("chapter", ["receptive-field", "parameters"])
+@pytest.mark.parametrize("chapter", ["autodiff", "adam", "receptive-field", "parameters"])
 def test_a_chapter_ends_with_exercises_and_folded_solutions(site, chapter):
     html = section((site / chapter / "index.html").read_text(), "check-yourself")
     exercises = html.split('<div class="admonition question">')[1:]

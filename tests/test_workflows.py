@@ -83,3 +83,13 @@ def test_ci_run_installs_debians_chromium_and_runs_the_readme_test_command():
     assert re.search(r"apt-get install .*\bchromium\b", script)
     assert script.strip().splitlines()[-1] == "make test"
     assert "make test" in (ROOT / "README.md").read_text().split("## Tests")[0]
+
+
+def test_the_pages_workflow_prints_the_report_and_publishes_it_with_the_site():
+    (job,) = [workflows()["pages.yml"]["jobs"]["build"]]
+    commands = [step["run"] for step in job["steps"] if "run" in step]
+    browser = next(i for i, c in enumerate(commands) if "tests/chromium.py ||" in c)
+    assert browser < commands.index("make pdf")  # a Chromium to print with, found first
+    assert "$(PY) -m report.pdf site site/backprop.pdf" in (ROOT / "Makefile").read_text()
+    upload = next(s for s in job["steps"] if "upload-pages-artifact" in s.get("uses", ""))
+    assert upload["with"]["path"] == "site"
