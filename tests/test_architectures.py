@@ -4,7 +4,15 @@ from itertools import pairwise
 
 import pytest
 
-from backprop.architectures import VGG_CONFIGURATIONS, alexnet, vgg11, vgg13, vgg16, vgg19
+from backprop.architectures import (
+    VGG_CONFIGURATIONS,
+    alexnet,
+    vgg,
+    vgg11,
+    vgg13,
+    vgg16,
+    vgg19,
+)
 from backprop.layers import BatchNorm2d, Conv2d, Linear, MaxPool2d
 from backprop.parameters import parameter_table
 
@@ -63,3 +71,40 @@ def test_alexnet_is_torchvisions():
         (192, 13, 13),
         (256, 6, 6),
     )
+
+
+def test_alexnet_layers_are_torchvisions_in_order():
+    # torchvision's features, avgpool, then classifier (dropout before fc6 and fc7), with the
+    # Caffe names; AlexNet's published table: conv widths 64-192-384-256-256, three 3x3/2 pools.
+    assert [(type(layer).__name__, layer.name) for layer in alexnet()] == [
+        *[("Conv2d", "conv1"), ("ReLU", "relu1"), ("MaxPool2d", "pool1")],
+        *[("Conv2d", "conv2"), ("ReLU", "relu2"), ("MaxPool2d", "pool2")],
+        *[("Conv2d", "conv3"), ("ReLU", "relu3"), ("Conv2d", "conv4"), ("ReLU", "relu4")],
+        *[("Conv2d", "conv5"), ("ReLU", "relu5"), ("MaxPool2d", "pool5")],
+        *[("AdaptiveAvgPool2d", "avgpool"), ("Flatten", "flatten")],
+        *[("Dropout", "drop6"), ("Linear", "fc6"), ("ReLU", "relu6")],
+        *[("Dropout", "drop7"), ("Linear", "fc7"), ("ReLU", "relu7"), ("Linear", "fc8")],
+    ]
+
+
+def test_vgg_classifier_is_torchvisions_in_order():
+    # torchvision's VGG classifier: Linear, ReLU, Dropout twice, then the last Linear.
+    assert [(type(layer).__name__, layer.name) for layer in vgg11()[-9:]] == [
+        *[("AdaptiveAvgPool2d", "avgpool"), ("Flatten", "flatten")],
+        *[("Linear", "fc6"), ("ReLU", "relu6"), ("Dropout", "drop6")],
+        *[("Linear", "fc7"), ("ReLU", "relu7"), ("Dropout", "drop7"), ("Linear", "fc8")],
+    ]
+
+
+def test_vgg_batch_norm_names_follow_their_conv():
+    names = [layer.name for layer in vgg11(batch_norm=True)[:8]]
+    assert names == [
+        *("conv1_1", "bn1_1", "relu1_1", "pool1"),
+        *("conv2_1", "bn2_1", "relu2_1", "pool2"),
+    ]
+
+
+def test_vgg_defaults_are_plain_and_imagenet():
+    layers = vgg("D")
+    assert not any(isinstance(layer, BatchNorm2d) for layer in layers)
+    assert layers[-1].out_features == 1000  # ImageNet's classes
