@@ -104,3 +104,53 @@ def test_bad_arguments_are_named():
         nn.avg_pool2d(X, 9)
     with pytest.raises(ValueError, match="integer labels"):
         nn.cross_entropy(np.zeros((2, 3)), [0.5, 1.0])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"padding": -1}, "padding must be"),
+        ({"dilation": 0}, "dilation must be"),
+    ],
+)
+def test_conv2d_names_the_bad_argument(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        nn.conv2d(X, W, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"kernel_size": 0}, "kernel_size must be"),
+        ({"kernel_size": 2, "stride": 0}, "stride must be"),
+        ({"kernel_size": 2, "padding": -1}, "padding must be"),
+        ({"kernel_size": 2, "dilation": 0}, "dilation must be"),
+    ],
+)
+def test_pools_name_the_bad_argument(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        nn.max_pool2d(X, **kwargs)
+
+
+def test_conv2d_needs_a_4d_input_even_when_the_channels_agree():
+    with pytest.raises(ValueError, match=r"got input \(2, 3, 8\)"):
+        nn.conv2d(X[:, :, 0], W)  # x.shape[1] == w.shape[1] == 3, but x is 3-D
+
+
+def test_a_pool_window_is_checked_against_the_last_two_axes():
+    # an unbatched (C, H, W) input, as torch allows: (H, W) = (9, 2) is narrower than 3
+    with pytest.raises(ValueError, match=r"spans \(1, 3\) but the padded input is only \(9, 2\)$"):
+        nn.max_pool2d(np.zeros((3, 9, 2)), (1, 3))
+
+
+def test_log_softmax_shifts_each_row_by_its_own_max():
+    # e^1000 overflows: only subtracting each row's max (1000, then 0) keeps it finite
+    logits = np.array([[1000.0, 999.0], [0.0, -1.0]])
+    expected = np.log(np.exp([0.0, -1.0]) / np.exp([0.0, -1.0]).sum())
+    np.testing.assert_allclose(nn.log_softmax(logits).data, [expected, expected])
+    np.testing.assert_allclose(nn.softmax(logits.T, axis=0).data, np.exp([expected, expected]).T)
+
+
+def test_cross_entropy_needs_one_label_per_row():
+    with pytest.raises(ValueError, match=r"labels \(3,\)"):
+        nn.cross_entropy(np.zeros((2, 3)), [0, 1, 2])
