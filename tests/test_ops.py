@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import mutually_broadcastable_shapes
 
 from backprop.engine import Tensor, apply
-from backprop.ops import PRIMITIVES, unbroadcast
+from backprop.ops import PRIMITIVES, call, unbroadcast
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,7 @@ CASES = [
     Case("pow", lambda x: 2.0**x, lambda x: 2.0**x, ((4,),)),
     Case("matmul", lambda x, y: apply("matmul", x, y), torch.matmul, ((3, 4), (4, 2))),
     Case("matmul", lambda x, y: apply("matmul", x, y), torch.matmul, ((4,), (2, 4, 3))),
+    Case("matmul", lambda x, y: apply("matmul", x, y), torch.matmul, ((4,), (4, 3))),
     Case("matmul", lambda x, y: apply("matmul", x, y), torch.matmul, ((2, 3, 4), (4,))),
     Case("matmul", lambda x, y: apply("matmul", x, y), torch.matmul, ((4,), (4,))),
     Case("matmul", lambda x, y: apply("matmul", x, y), torch.matmul, ((2, 1, 3, 4), (5, 4, 2))),
@@ -187,3 +188,29 @@ def test_binary_gradients_unbroadcast_like_torch(shapes, op, seed):
     if not positive:
         x, y = x - 1.25, y - 1.25
     assert_matches_torch(f, f, x, y, seed=seed)
+
+
+F32 = np.arange(2 * 3 * 4 * 5, dtype=np.float32).reshape(2, 3, 4, 5)
+K1 = {"kernel": (2, 2), "stride": (1, 1), "dilation": (1, 1)}
+
+
+def test_rules_and_transposes_keep_float32():
+    g = np.ones((2, 4, 5), np.float32)
+    assert PRIMITIVES["max"].vjp(g, F32.max(1), F32, axis=1, keepdims=False)[0].dtype == np.float32
+    assert PRIMITIVES["getitem"].vjp(F32[0], F32[0], F32, index=0)[0].dtype == np.float32
+    assert call("pad", F32, widths=((0, 0),) * 3 + ((1, 1),), value=0.0).dtype == np.float32
+    assert call("fold", call("windows", F32, **K1), shape=F32.shape, **K1).dtype == np.float32
+
+
+def test_pad_and_fold_lay_out_memory_as_their_input():
+    # channels last in memory, as a convolution's output is: C is the fastest axis
+    x = np.zeros((2, 4, 5, 3)).transpose(0, 3, 1, 2)
+    padded = call("pad", x, widths=((0, 0), (0, 0), (1, 1), (1, 1)), value=0.0)
+    assert padded.transpose(0, 2, 3, 1).flags.c_contiguous
+    cols = call("windows", x, **K1).transpose(0, 2, 3, 4, 5, 1).copy().transpose(0, 5, 1, 2, 3, 4)
+    assert call("fold", cols, shape=x.shape, **K1).transpose(0, 2, 3, 1).flags.c_contiguous
+
+
+def test_windows_slide_over_the_last_two_axes_of_an_unbatched_image():
+    image = F32[0]  # (C, H, W)
+    np.testing.assert_array_equal(call("windows", image, **K1), call("windows", F32[:1], **K1)[0])
