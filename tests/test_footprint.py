@@ -85,3 +85,52 @@ def test_clipped_footprints_are_refused():
     with pytest.raises(RuntimeError, match="are clipped"):
         measure([Conv2d(1, 1, 3)], everywhere)
     assert footprint([Conv2d(1, 1, 3)], 5, (0, 0), everywhere).shape == (5, 5)
+
+
+def test_the_strip_is_as_long_as_the_loose_bound_says():
+    """n = 2 r_max + 4 prod(s), r_max = 1 + Σ(k_eff - 1) prod(s): 2 (1 + (2 + 4) 2) + 8 = 34."""
+    lengths = []
+
+    def recording(stack, size):
+        lengths.append(size[0])
+        return ours(stack, size)
+
+    measure([Conv2d(1, 1, 3, stride=2), MaxPool2d(3, 1, dilation=2)], recording)
+    assert lengths == [34, 34]
+
+
+def three_pixels(first_pixel, widen=0):
+    """A fake engine on an n-long strip: unit i sees 3 pixels from first_pixel(n) + i - j, unit
+    j = (n - 2) // 2 being the one measure reads (and j + 1 `widen` pixels more)."""
+
+    def engine(stack, size):
+        n, j = size[0], (size[0] - 2) // 2
+
+        def gradient(unit):
+            g, start = np.zeros(size), first_pixel(n) + unit[0] - j
+            g[start : start + 3 + widen * (unit[0] - j), 0] = 1.0
+            return g
+
+        return (n, 1), gradient
+
+    return engine
+
+
+@pytest.mark.parametrize(
+    "engine",
+    [
+        three_pixels(lambda n: 0),  # unit j's footprint touches the first pixel
+        three_pixels(lambda n: n - 4),  # unit j + 1's footprint touches the last pixel
+        three_pixels(lambda n: 1, widen=1),  # unit j + 1 sees 4 pixels: not a translate
+    ],
+)
+def test_footprints_on_the_border_or_not_translates_are_refused(engine):
+    # a 3 x 3 conv: n = 10, so measure reads units 4 and 5
+    with pytest.raises(RuntimeError, match="of units 4, 5 are clipped"):
+        measure([Conv2d(1, 1, 3)], engine)
+
+
+@pytest.mark.parametrize("first_pixel", [lambda n: 1, lambda n: n - 5])
+def test_footprints_one_pixel_off_the_border_are_accepted(first_pixel):
+    field = measure([Conv2d(1, 1, 3)], three_pixels(first_pixel))
+    assert (field.size, field.stride) == ((3, 3), (1, 1))
