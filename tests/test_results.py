@@ -7,7 +7,16 @@ import pytest
 
 from report import pages
 from report.parts import SHEET_PARTS, Part
-from report.results import PARTS, Check, Claim, Registry, chapter_results, format_value
+from report.results import (
+    PARTS,
+    Check,
+    Claim,
+    Registry,
+    chapter_results,
+    checks_markdown,
+    describe,
+    format_value,
+)
 
 
 @pytest.fixture
@@ -432,3 +441,64 @@ def test_errors_in_claims_and_errata_say_what_is_expected(registry):
         ValueError, match=r"must start with the sheet's part, as in \"1 d\), PyTorch"
     ):
         Claim("212", where="the table")
+
+
+def test_in_a_notebook_a_result_is_a_table_of_its_checks(registry):
+    registry.record("answer", 48.757, title="∂f/∂x", fmt=".3f", checks=[Check("m", 48.757)])
+    result = registry.record(
+        "formula",
+        53.565,
+        title="its formula",
+        fmt=".3f",
+        checks=[Check("closed form", 53.565), Check("a | b", 5.0)],
+        sheet=Claim("48.76", where="1 a), beside", answers="answer"),
+    )
+    assert checks_markdown(result).splitlines() == [
+        "`demo.formula`: its formula",
+        "",
+        "| computed by | value | verdict |",
+        "|---|---:|---|",
+        "| **ours** | **53.565** | **FAILED** |",
+        "| closed form | 53.565 | agrees |",
+        "| a \\| b | 5.0 | DISAGREES |",  # a | in a cell is escaped
+        "| sheet, printed (1 a), beside) | 48.76 | differs (see errata); as demo.answer: right |",
+    ]
+
+
+def test_in_a_notebook_the_sheets_verdicts_read_as_words(registry):
+    ok = registry.record(
+        "v", 4.0, title="v", fmt=".1f", checks=[Check("m", 4.0)], sheet=Claim("4.0", where="2 c)")
+    )
+    assert checks_markdown(ok).splitlines()[-1] == "| sheet, printed (2 c)) | 4.0 | agrees |"
+    assert checks_markdown(ok).splitlines()[-3] == "| **ours** | **4.0** | ok |"
+    registry.record("u", 3.0, title="u", fmt=".1f", checks=[Check("m", 3.0)])
+    wrong = registry.record(  # gives the sheet's 4.0, but the answer it stands beside is 3.0
+        "w",
+        4.0,
+        title="w",
+        fmt=".1f",
+        checks=[Check("m", 4.0)],
+        sheet=Claim("4.0", where="2 c), s", answers="u"),
+    )
+    assert checks_markdown(wrong).endswith("| 4.0 | agrees; as demo.u: wrong |")
+    slip = Claim("xᶜ", where="1 a), derivation", kind="slip")
+    typo = registry.record(
+        "s", 0.0, title="s", fmt="g", checks=[Check("m", 0.0)], sheet=slip, erratum="At 1 …"
+    )
+    assert checks_markdown(typo).endswith(
+        "| sheet, slip (1 a), derivation) | xᶜ | differs (see errata) |"
+    )
+
+
+def test_in_a_notebook_results_and_tables_are_shown_as_markdown(registry, monkeypatch):
+    shown = []
+    monkeypatch.setattr("report.show.in_kernel", lambda: True)
+    monkeypatch.setattr(
+        "report.show.markdown", lambda text, plain=None: shown.append((text, plain))
+    )
+    result = registry.record("x", 1.5, title="x", fmt=".1f", checks=[Check("m", 1.5)])
+    registry.write_text("table.md", "| a |")
+    registry.write_text("note.md", "  !!! note\n    An admonition: the site's own.")
+    registry.write_text("more.md", "??? note\n    A folded one: the site's own too.")
+    registry.write_text("data.txt", "| b |")
+    assert shown == [(checks_markdown(result), describe(result)), ("| a |", None)]
